@@ -1,0 +1,122 @@
+//! The `socle` command: parses arguments and dispatches to the domain crates.
+#![doc = include_str!("../README.md")]
+
+mod referentiel;
+mod serve;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+
+/// socle — former des data scientists, labelliser les formations, observer l'écosystème.
+#[derive(Parser)]
+#[command(name = "socle", version, about, long_about = None)]
+#[command(disable_help_subcommand = true, disable_help_flag = true, disable_version_flag = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// Affiche l'aide.
+    #[arg(short = 'h', long = "help", action = clap::ArgAction::Help, global = true)]
+    help: Option<bool>,
+    /// Affiche la version.
+    #[arg(short = 'V', long = "version", action = clap::ArgAction::Version)]
+    version: Option<bool>,
+}
+
+/// Help layout with French headings; clap's own strings are English.
+const HELP_TEMPLATE: &str = "{about}\n\nUtilisation : {usage}\n\n{all-args}";
+
+#[derive(Subcommand)]
+enum Command {
+    /// Lance le site web et l'API (référentiel chargé, valeurs par défaut intégrées).
+    Serve(serve::ServeArgs),
+    /// Valide, exporte ou affiche le référentiel de compétences.
+    #[command(subcommand)]
+    Referentiel(referentiel::ReferentielCommand),
+}
+
+/// Where the référentiel comes from: a folder given by the user, or the copy built in.
+#[derive(clap::Args, Clone)]
+struct ReferentielSource {
+    /// Dossier du référentiel (referentiel.toml et competences-*.toml) ; par défaut, la copie intégrée au programme.
+    #[arg(long = "dir", value_name = "DOSSIER", env = "SOCLE_REFERENTIEL_DIR")]
+    dir: Option<PathBuf>,
+}
+
+impl ReferentielSource {
+    fn load(&self) -> Result<skills::Referentiel, skills::LoadError> {
+        match &self.dir {
+            Some(dir) => skills::load_dir(dir),
+            None => skills::embedded(),
+        }
+    }
+}
+
+/// Exit code for input that was read but is not valid.
+const EXIT_INVALID: u8 = 1;
+/// Exit code for an internal or I/O failure.
+const EXIT_FAILURE: u8 = 3;
+
+fn main() -> ExitCode {
+    let cli = match french_command().try_get_matches().and_then(|matches| Cli::from_arg_matches(&matches)) {
+        Ok(cli) => cli,
+        Err(err) => return usage_error(&err),
+    };
+    let result = match cli.command {
+        Command::Serve(args) => serve::run(&args),
+        Command::Referentiel(command) => referentiel::run(&command),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("erreur : {err:#}");
+            ExitCode::from(EXIT_FAILURE)
+        }
+    }
+}
+
+/// The command line with French headings on every (sub)command.
+fn french_command() -> clap::Command {
+    fn frenchify(command: clap::Command) -> clap::Command {
+        command
+            .help_template(HELP_TEMPLATE)
+            .subcommand_help_heading("Commandes")
+            .subcommand_value_name("COMMANDE")
+            .mut_subcommands(frenchify)
+    }
+    frenchify(Cli::command())
+}
+
+/// Prints a command-line error in French (clap's messages are English) and returns exit code 2.
+fn usage_error(err: &clap::Error) -> ExitCode {
+    if matches!(err.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand) {
+        let _ = err.print();
+        return ExitCode::from(if err.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand { 2 } else { 0 });
+    }
+    let context = |kind: ContextKind| match err.get(kind) {
+        Some(ContextValue::String(value)) => value.clone(),
+        Some(ContextValue::Strings(values)) => values.join(", "),
+        _ => String::new(),
+    };
+    let argument = context(ContextKind::InvalidArg);
+    let value = context(ContextKind::InvalidValue);
+    let message = match err.kind() {
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
+            let reason = std::error::Error::source(err).map(ToString::to_string).unwrap_or_else(|| {
+                let valid = context(ContextKind::ValidValue);
+                if valid.is_empty() { String::new() } else { format!("valeurs acceptées : {valid}") }
+            });
+            format!("valeur « {value} » refusée pour {argument} : {reason}")
+        }
+        ErrorKind::UnknownArgument => format!("option inconnue « {argument} »"),
+        ErrorKind::InvalidSubcommand => format!("commande inconnue « {} »", context(ContextKind::InvalidSubcommand)),
+        ErrorKind::MissingRequiredArgument => format!("argument obligatoire manquant : {argument}"),
+        ErrorKind::MissingSubcommand => "commande manquante".to_owned(),
+        ErrorKind::TooManyValues | ErrorKind::ArgumentConflict => format!("argument en trop ou incompatible : {argument} {value}"),
+        _ => format!("ligne de commande invalide ({})", err.kind()),
+    };
+    eprintln!("erreur : {message}\nAide : socle --help, ou socle <COMMANDE> --help.");
+    ExitCode::from(2)
+}
