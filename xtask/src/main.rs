@@ -1,1 +1,140 @@
-fn main(){}
+//! `cargo xtask`: the project's development tasks — setup, ci, and their parts.
+
+mod setup;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+const USAGE: &str = "\
+Utilisation : cargo xtask <TÂCHE>
+
+Tâches :
+  ci      installe ce qui manque, puis : format, clippy -D warnings, tests, documentation
+  setup   installe ce que les tests demandent et que cargo n'installe pas (Chromium,
+          axe-core, environnement Python, noyaux Jupyter) ; ne refait rien de déjà fait
+  env     affiche les variables d'environnement que les tests utilisent (à évaluer dans un shell)
+
+Les caches (cible de compilation, environnement Python, modules npm) vont dans
+$SOCLE_CACHE_DIR, par défaut ${XDG_CACHE_HOME:-~/.cache}/socle.";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let task = args.first().map(String::as_str);
+    let result = match task {
+        Some("ci") => ci(),
+        Some("setup") => setup::run(&Paths::new()),
+        Some("env") => {
+            for (key, value) in Paths::new().env() {
+                println!("export {key}={}", value.display());
+            }
+            Ok(())
+        }
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        other => {
+            eprintln!("tâche inconnue : {}\n\n{USAGE}", other.unwrap_or("(aucune)"));
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("\nxtask : échec — {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Every per-user place the tasks use; all of it survives between CI runs in fresh clones.
+pub struct Paths {
+    /// The workspace root.
+    pub root: PathBuf,
+    /// The per-user cache root.
+    pub cache: PathBuf,
+}
+
+impl Paths {
+    fn new() -> Paths {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default();
+        let cache = std::env::var_os("SOCLE_CACHE_DIR").map(PathBuf::from).unwrap_or_else(|| {
+            let base = std::env::var_os("XDG_CACHE_HOME").map(PathBuf::from).unwrap_or_else(|| {
+                std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/tmp")).join(".cache")
+            });
+            base.join("socle")
+        });
+        Paths { root, cache }
+    }
+
+    /// Cargo's build folder, shared by every clone of this user.
+    pub fn target(&self) -> PathBuf {
+        std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| self.cache.join("target"))
+    }
+
+    /// The Python virtual environment of the tests.
+    pub fn venv(&self) -> PathBuf {
+        self.cache.join("venv")
+    }
+
+    /// The npm packages of the browser tests.
+    pub fn node_modules(&self) -> PathBuf {
+        self.cache.join("node").join("node_modules")
+    }
+
+    /// The variables the tests read to find what setup installed.
+    pub fn env(&self) -> Vec<(&'static str, PathBuf)> {
+        vec![
+            ("CARGO_TARGET_DIR", self.target()),
+            ("SOCLE_CACHE_DIR", self.cache.clone()),
+            ("SOCLE_VENV", self.venv()),
+            ("SOCLE_NODE_MODULES", self.node_modules()),
+            ("SOCLE_CHROMIUM", PathBuf::from(setup::CHROMIUM)),
+        ]
+    }
+}
+
+/// Runs a command in the workspace with the tests' environment; fails with its name.
+pub fn run(paths: &Paths, title: &str, program: &str, args: &[&str], extra_env: &[(&str, &str)]) -> Result<(), String> {
+    println!("\n==> {title}");
+    let started = Instant::now();
+    let mut command = Command::new(program);
+    command.args(args).current_dir(&paths.root);
+    for (key, value) in paths.env() {
+        command.env(key, value);
+    }
+    for (key, value) in extra_env {
+        command.env(key, value);
+    }
+    let status = command.status().map_err(|err| format!("{title} : lancement de {program} impossible ({err})"))?;
+    if !status.success() {
+        return Err(format!("{title} : {program} {} a échoué ({status})", args.join(" ")));
+    }
+    println!("    {title} : ok en {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+fn ci() -> Result<(), String> {
+    let paths = Paths::new();
+    let started = Instant::now();
+    setup::run(&paths)?;
+    run(&paths, "format", "cargo", &["fmt", "--all", "--check"], &[])?;
+    run(
+        &paths,
+        "clippy",
+        "cargo",
+        &["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"],
+        &[],
+    )?;
+    run(&paths, "tests", "cargo", &["test", "--workspace", "--locked"], &[])?;
+    run(
+        &paths,
+        "documentation",
+        "cargo",
+        &["doc", "--workspace", "--no-deps", "--locked"],
+        &[("RUSTDOCFLAGS", "-D warnings")],
+    )?;
+    println!("\nci : tout est passé en {:.0} s.", started.elapsed().as_secs_f64());
+    Ok(())
+}

@@ -1,6 +1,6 @@
 //! Exports of the référentiel: public JSON schema, CASE package, Moodle and Open edX CSV.
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use crate::{Competence, Level, Referentiel, Text};
 
@@ -166,26 +166,27 @@ pub fn case(referentiel: &Referentiel) -> Value {
     let document = CaseNode::new(version, "document", &referentiel.title.fr);
     let mut items = Vec::new();
     let mut associations = Vec::new();
-    let mut item = |node: &CaseNode, statement: &str, coding: &str, item_type: &str, notes: &str, keywords: Vec<String>| {
-        let mut value = json!({
-            "identifier": node.identifier,
-            "uri": node.uri,
-            "CFDocumentURI": document.link(),
-            "fullStatement": statement,
-            "abbreviatedStatement": node.title,
-            "humanCodingScheme": coding,
-            "CFItemType": item_type,
-            "language": "fr",
-            "lastChangeDateTime": changed,
-        });
-        if !notes.is_empty() {
-            value["notes"] = json!(notes);
-        }
-        if !keywords.is_empty() {
-            value["conceptKeywords"] = json!(keywords);
-        }
-        items.push(value);
-    };
+    let mut item =
+        |node: &CaseNode, statement: &str, coding: &str, item_type: &str, notes: &str, keywords: Vec<String>| {
+            let mut value = json!({
+                "identifier": node.identifier,
+                "uri": node.uri,
+                "CFDocumentURI": document.link(),
+                "fullStatement": statement,
+                "abbreviatedStatement": node.title,
+                "humanCodingScheme": coding,
+                "CFItemType": item_type,
+                "language": "fr",
+                "lastChangeDateTime": changed,
+            });
+            if !notes.is_empty() {
+                value["notes"] = json!(notes);
+            }
+            if !keywords.is_empty() {
+                value["conceptKeywords"] = json!(keywords);
+            }
+            items.push(value);
+        };
     let mut associate = |child: &CaseNode, kind: &str, parent: &CaseNode, sequence: usize| {
         associations.push(json!({
             "identifier": case_id(&format!("{}|{kind}|{}", child.uri, parent.uri)),
@@ -275,7 +276,8 @@ pub fn moodle_csv(referentiel: &Referentiel) -> String {
     let mut writer = csv::WriterBuilder::new().quote_style(csv::QuoteStyle::Always).from_writer(Vec::new());
     let mut rows: Vec<[String; 14]> = Vec::new();
     let framework_id = format!("socle-{}", referentiel.version);
-    let scale_values = referentiel.levels.iter().map(|level| format!("{} {}", level.id, level.label.fr)).collect::<Vec<_>>().join(",");
+    let scale_values =
+        referentiel.levels.iter().map(|level| format!("{} {}", level.id, level.label.fr)).collect::<Vec<_>>().join(",");
     let scale_configuration = r#"[{"scaleid":"0"},{"id":1,"scaledefault":1,"proficient":0},{"id":2,"scaledefault":0,"proficient":1},{"id":3,"scaledefault":0,"proficient":1},{"id":4,"scaledefault":0,"proficient":1}]"#;
     let row = |parent: &str, id: &str, name: &str, description: String| -> [String; 14] {
         [
@@ -295,7 +297,12 @@ pub fn moodle_csv(referentiel: &Referentiel) -> String {
             String::new(),
         ]
     };
-    let mut framework = row("", &framework_id, &referentiel.title.fr, format!("<p>{} — version {}</p>", escape_html(&referentiel.title.fr), referentiel.version));
+    let mut framework = row(
+        "",
+        &framework_id,
+        &referentiel.title.fr,
+        format!("<p>{} — version {}</p>", escape_html(&referentiel.title.fr), referentiel.version),
+    );
     framework[5] = scale_values;
     framework[6] = scale_configuration.to_owned();
     framework[12] = "1".to_owned();
@@ -304,7 +311,12 @@ pub fn moodle_csv(referentiel: &Referentiel) -> String {
     for pillar in &referentiel.pillars {
         rows.push(row("", pillar.id.code(), &pillar.label.fr, format!("<p>{}</p>", escape_html(&pillar.label.fr))));
         for group in referentiel.groups.iter().filter(|group| group.pillar == pillar.id) {
-            rows.push(row(pillar.id.code(), &group.id, &group.label.fr, format!("<p>{}</p>", escape_html(&group.label.fr))));
+            rows.push(row(
+                pillar.id.code(),
+                &group.id,
+                &group.label.fr,
+                format!("<p>{}</p>", escape_html(&group.label.fr)),
+            ));
             for competence in referentiel.competences_in_group(&group.id) {
                 let mut description = format!("<p>{}</p><ul>", escape_html(&competence.description.fr));
                 for level in Level::ALL {

@@ -7,7 +7,7 @@ mod load;
 use std::fmt;
 use std::path::PathBuf;
 
-pub use load::{embedded, load_dir, load_sources, Source, EMBEDDED_FILES};
+pub use load::{EMBEDDED_FILES, Source, embedded, load_dir, load_sources};
 
 /// A text in French and English.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

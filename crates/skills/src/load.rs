@@ -267,8 +267,36 @@ impl Problems {
 
     fn toml_error(&mut self, file: &LineIndex<'_>, err: &toml::de::Error) {
         let offset = err.span().map_or(0, |span| span.start);
-        self.push(file, offset, format!("TOML invalide : {}", err.message()));
+        self.push(file, offset, format!("TOML invalide : {}", french_toml_message(err.message())));
     }
+}
+
+/// The toml crate's messages are English; the common ones are said again in French, the rest
+/// are kept as they are after a French prefix.
+fn french_toml_message(message: &str) -> String {
+    const WORDS: [(&str, &str); 16] = [
+        ("invalid type: ", "type invalide : "),
+        ("expected a boolean", "attendu : un booléen (true ou false)"),
+        ("expected a string", "attendu : une chaîne entre guillemets"),
+        ("expected a sequence", "attendu : une liste [ … ]"),
+        ("expected f64", "attendu : un nombre"),
+        ("expected a map", "attendu : une table { … }"),
+        ("expected struct", "attendu : une table"),
+        ("string ", "chaîne "),
+        ("integer ", "entier "),
+        ("floating point ", "nombre décimal "),
+        ("boolean ", "booléen "),
+        ("sequence", "liste"),
+        ("duplicate key", "clé en double"),
+        ("invalid string", "chaîne invalide"),
+        ("unclosed array", "liste non fermée"),
+        ("key with no value, expected `=`", "clé sans valeur, « = » attendu"),
+    ];
+    let mut french = message.trim().to_owned();
+    for (english, replacement) in WORDS {
+        french = french.replace(english, replacement);
+    }
+    french
 }
 
 /// Reports keys that the format does not know, which would otherwise be silently ignored.
@@ -276,7 +304,11 @@ fn check_unknown_keys(file: &LineIndex<'_>, problems: &mut Problems) {
     let Ok(document) = toml::de::DeTable::parse(file.text) else { return };
     for (key, value) in document.get_ref() {
         if key.get_ref() != "competence" {
-            problems.push(file, key.span().start, format!("clé inconnue « {} » ; seule [[competence]] est acceptée", key.get_ref()));
+            problems.push(
+                file,
+                key.span().start,
+                format!("clé inconnue « {} » ; seule [[competence]] est acceptée", key.get_ref()),
+            );
             continue;
         }
         let toml::de::DeValue::Array(entries) = value.get_ref() else { continue };
@@ -330,7 +362,11 @@ fn text_of(raw: Option<RawText>, what: &str, file: &LineIndex<'_>, offset: usize
     let mut take = |value: Option<String>, language: &str| match value {
         Some(value) if !value.trim().is_empty() => value,
         _ => {
-            problems.push(file, offset, format!("{what} en {language} manquant(e) ; attendu : {{ fr = \"…\", en = \"…\" }}"));
+            problems.push(
+                file,
+                offset,
+                format!("{what} en {language} manquant(e) ; attendu : {{ fr = \"…\", en = \"…\" }}"),
+            );
             String::new()
         }
     };
@@ -374,7 +410,9 @@ fn parse_header(source: &Source, problems: &mut Problems) -> Header {
             date.span().start,
             format!("date de publication « {} » invalide ; attendu : AAAA-MM-JJ", date.get_ref()),
         ),
-        None => problems.push(&file, 0, "date de publication manquante ; attendu : published = \"AAAA-MM-JJ\"".to_owned()),
+        None => {
+            problems.push(&file, 0, "date de publication manquante ; attendu : published = \"AAAA-MM-JJ\"".to_owned())
+        }
     }
     header.title = text_of(raw.title, "titre", &file, 0, problems);
     header.licence = raw.licence.unwrap_or_default();
@@ -389,7 +427,9 @@ fn parse_header(source: &Source, problems: &mut Problems) -> Header {
                 problems.push(&file, offset, format!("pilier « {id} » déclaré deux fois"));
             }
             Some(pillar) => header.pillars.push(PillarInfo { id: pillar, label, transversal: raw.transversal }),
-            None => problems.push(&file, offset, format!("pilier inconnu « {id} » ; piliers acceptés : {}", pillar_codes())),
+            None => {
+                problems.push(&file, offset, format!("pilier inconnu « {id} » ; piliers acceptés : {}", pillar_codes()))
+            }
         }
     }
     for pillar in Pillar::ALL {
@@ -420,7 +460,11 @@ fn parse_header(source: &Source, problems: &mut Problems) -> Header {
             None => problems.push(
                 &file,
                 pillar_name.span().start,
-                format!("pilier inconnu « {} » pour le groupe {id} ; piliers acceptés : {}", pillar_name.get_ref(), pillar_codes()),
+                format!(
+                    "pilier inconnu « {} » pour le groupe {id} ; piliers acceptés : {}",
+                    pillar_name.get_ref(),
+                    pillar_codes()
+                ),
             ),
         }
     }
@@ -432,7 +476,9 @@ fn parse_header(source: &Source, problems: &mut Problems) -> Header {
         let label = text_of(raw.label, "libellé du niveau", &file, offset, problems);
         match Level::from_code(&id) {
             Some(level) => header.levels.push(LevelInfo { id: level, label, bloom: raw.bloom.unwrap_or_default() }),
-            None => problems.push(&file, offset, format!("niveau inconnu « {id} » ; niveaux acceptés : N1, N2, N3, N4")),
+            None => {
+                problems.push(&file, offset, format!("niveau inconnu « {id} » ; niveaux acceptés : N1, N2, N3, N4"))
+            }
         }
     }
     for level in Level::ALL {
@@ -461,7 +507,10 @@ fn pillar_codes() -> String {
 
 fn is_version(text: &str) -> bool {
     let Some((year, minor)) = text.split_once('.') else { return false };
-    year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit()) && !minor.is_empty() && minor.bytes().all(|b| b.is_ascii_digit())
+    year.len() == 4
+        && year.bytes().all(|b| b.is_ascii_digit())
+        && !minor.is_empty()
+        && minor.bytes().all(|b| b.is_ascii_digit())
 }
 
 fn is_iso_date(text: &str) -> bool {
@@ -509,7 +558,10 @@ fn check_competence(
         problems.push(
             file,
             id_offset,
-            format!("identifiant « {id} » invalide ; attendu : DS.<PILIER>.<nn> avec PILIER parmi {} et nn de 01 à 99", pillar_codes()),
+            format!(
+                "identifiant « {id} » invalide ; attendu : DS.<PILIER>.<nn> avec PILIER parmi {} et nn de 01 à 99",
+                pillar_codes()
+            ),
         );
     }
     let here = file.location(id_offset);
@@ -551,7 +603,14 @@ fn check_competence(
     let core_declared = raw.core.is_some();
     let core = match raw.core {
         None => {
-            problems.push(file, id_offset, format!("{} manquant ; attendu : core = true (tronc commun) ou core = false avec un secteur", what("champ core")));
+            problems.push(
+                file,
+                id_offset,
+                format!(
+                    "{} manquant ; attendu : core = true (tronc commun) ou core = false avec un secteur",
+                    what("champ core")
+                ),
+            );
             false
         }
         Some(core) => core.into_inner(),
@@ -561,12 +620,19 @@ fn check_competence(
             problems.push(
                 file,
                 sector.span().start,
-                format!("{id} appartient au tronc commun (core = true) et ne peut pas avoir de secteur « {} »", sector.get_ref()),
+                format!(
+                    "{id} appartient au tronc commun (core = true) et ne peut pas avoir de secteur « {} »",
+                    sector.get_ref()
+                ),
             );
             None
         }
         (false, None) if core_declared => {
-            problems.push(file, id_offset, format!("{id} n'est pas du tronc commun : indiquez son secteur de spécialisation (sector = \"…\")"));
+            problems.push(
+                file,
+                id_offset,
+                format!("{id} n'est pas du tronc commun : indiquez son secteur de spécialisation (sector = \"…\")"),
+            );
             None
         }
         (false, Some(sector)) => {
@@ -598,12 +664,25 @@ fn check_competence(
 
     let mut crosswalk = Crosswalk::default();
     match raw.crosswalk {
-        None => problems.push(file, id_offset, format!("{} manquantes ; attendu : crosswalk.edsf = [\"DSDA02\"], crosswalk.esco = [\"…\"]", what("correspondances"))),
+        None => problems.push(
+            file,
+            id_offset,
+            format!(
+                "{} manquantes ; attendu : crosswalk.edsf = [\"DSDA02\"], crosswalk.esco = [\"…\"]",
+                what("correspondances")
+            ),
+        ),
         Some(raw_crosswalk) => {
             let offset = raw_crosswalk.span().start;
             let raw_crosswalk = raw_crosswalk.into_inner();
             if raw_crosswalk.edsf.is_empty() {
-                problems.push(file, offset, format!("{id} n'a aucune correspondance EDSF ; attendu : au moins un identifiant CF-DS (DSDA01…DSBA06)"));
+                problems.push(
+                    file,
+                    offset,
+                    format!(
+                        "{id} n'a aucune correspondance EDSF ; attendu : au moins un identifiant CF-DS (DSDA01…DSBA06)"
+                    ),
+                );
             }
             for edsf in raw_crosswalk.edsf {
                 if !edsf_ids.contains(edsf.get_ref()) {
@@ -616,7 +695,11 @@ fn check_competence(
                 crosswalk.edsf.push(edsf.into_inner());
             }
             if raw_crosswalk.esco.is_empty() {
-                problems.push(file, offset, format!("{id} n'a aucune correspondance ESCO ; attendu : crosswalk.esco = [\"libellé ESCO\"]"));
+                problems.push(
+                    file,
+                    offset,
+                    format!("{id} n'a aucune correspondance ESCO ; attendu : crosswalk.esco = [\"libellé ESCO\"]"),
+                );
             }
             crosswalk.esco = raw_crosswalk.esco;
             for rome in raw_crosswalk.rome {
@@ -630,7 +713,11 @@ fn check_competence(
 
     let mut keywords = Keywords::default();
     match raw.keywords {
-        None => problems.push(file, id_offset, format!("{} manquants ; attendu : keywords.fr = [\"…\"], keywords.en = [\"…\"]", what("mots-clés"))),
+        None => problems.push(
+            file,
+            id_offset,
+            format!("{} manquants ; attendu : keywords.fr = [\"…\"], keywords.en = [\"…\"]", what("mots-clés")),
+        ),
         Some(raw_keywords) => {
             let offset = raw_keywords.span().start;
             let raw_keywords = raw_keywords.into_inner();
@@ -638,13 +725,21 @@ fn check_competence(
                 problems.push(file, offset, format!("{id} a {} mot(s)-clé(s) en français ; il en faut au moins {MIN_KEYWORDS_FR} pour reconnaître la compétence dans les offres d'emploi", raw_keywords.fr.len()));
             }
             if raw_keywords.en.is_empty() {
-                problems.push(file, offset, format!("{id} n'a aucun mot-clé en anglais ; attendu : keywords.en = [\"…\"]"));
+                problems.push(
+                    file,
+                    offset,
+                    format!("{id} n'a aucun mot-clé en anglais ; attendu : keywords.en = [\"…\"]"),
+                );
             }
             keywords.fr = raw_keywords.fr.iter().map(|keyword| keyword.trim().to_lowercase()).collect();
             keywords.en = raw_keywords.en.iter().map(|keyword| keyword.trim().to_lowercase()).collect();
             for keyword in keywords.fr.iter().chain(&keywords.en) {
                 if keyword.chars().count() < 2 {
-                    problems.push(file, offset, format!("mot-clé « {keyword} » trop court pour {id} : il reconnaîtrait n'importe quel texte"));
+                    problems.push(
+                        file,
+                        offset,
+                        format!("mot-clé « {keyword} » trop court pour {id} : il reconnaîtrait n'importe quel texte"),
+                    );
                 }
             }
         }
@@ -681,7 +776,13 @@ fn check_weights(
 ) -> Weights {
     let mut weights = Weights { inf: 0.0, mst: 0.0, met: 0.0 };
     let Some(raw) = raw else {
-        problems.push(file, id_offset, format!("poids des piliers de {id} manquants ; attendu : weights = {{ INF = …, MST = …, MET = … }} totalisant 1"));
+        problems.push(
+            file,
+            id_offset,
+            format!(
+                "poids des piliers de {id} manquants ; attendu : weights = {{ INF = …, MST = …, MET = … }} totalisant 1"
+            ),
+        );
         return weights;
     };
     let offset = raw.span().start;
@@ -693,7 +794,11 @@ fn check_weights(
             "MST" => &mut weights.mst,
             "MET" => &mut weights.met,
             _ => {
-                problems.push(file, value_offset, format!("poids sur un pilier non accepté « {key} » pour {id} ; piliers acceptés : INF, MST, MET"));
+                problems.push(
+                    file,
+                    value_offset,
+                    format!("poids sur un pilier non accepté « {key} » pour {id} ; piliers acceptés : INF, MST, MET"),
+                );
                 continue;
             }
         };
@@ -707,7 +812,10 @@ fn check_weights(
         problems.push(
             file,
             offset,
-            format!("les poids des piliers de {id} totalisent {} ; ils doivent totaliser 1 (INF + MST + MET)", format_decimal(sum)),
+            format!(
+                "les poids des piliers de {id} totalisent {} ; ils doivent totaliser 1 (INF + MST + MET)",
+                format_decimal(sum)
+            ),
         );
     }
     weights
@@ -741,7 +849,11 @@ fn check_levels(
                 declared[level.index()] = true;
                 levels[level.index()] = text.into_inner();
             }
-            None => problems.push(file, text.span().start, format!("niveau inconnu « {key} » pour {id} ; niveaux acceptés : N1, N2, N3, N4")),
+            None => problems.push(
+                file,
+                text.span().start,
+                format!("niveau inconnu « {key} » pour {id} ; niveaux acceptés : N1, N2, N3, N4"),
+            ),
         }
     }
     for level in Level::ALL {

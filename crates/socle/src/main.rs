@@ -91,7 +91,10 @@ fn french_command() -> clap::Command {
 
 /// Prints a command-line error in French (clap's messages are English) and returns exit code 2.
 fn usage_error(err: &clap::Error) -> ExitCode {
-    if matches!(err.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand) {
+    if matches!(
+        err.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
         let _ = err.print();
         return ExitCode::from(if err.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand { 2 } else { 0 });
     }
@@ -114,7 +117,9 @@ fn usage_error(err: &clap::Error) -> ExitCode {
         ErrorKind::InvalidSubcommand => format!("commande inconnue « {} »", context(ContextKind::InvalidSubcommand)),
         ErrorKind::MissingRequiredArgument => format!("argument obligatoire manquant : {argument}"),
         ErrorKind::MissingSubcommand => "commande manquante".to_owned(),
-        ErrorKind::TooManyValues | ErrorKind::ArgumentConflict => format!("argument en trop ou incompatible : {argument} {value}"),
+        ErrorKind::TooManyValues | ErrorKind::ArgumentConflict => {
+            format!("argument en trop ou incompatible : {argument} {value}")
+        }
         _ => format!("ligne de commande invalide ({})", err.kind()),
     };
     eprintln!("erreur : {message}\nAide : socle --help, ou socle <COMMANDE> --help.");

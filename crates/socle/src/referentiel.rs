@@ -7,7 +7,7 @@ use anyhow::Context;
 use skills::export::Format;
 use skills::{Level, LoadError};
 
-use crate::{ReferentielSource, EXIT_INVALID};
+use crate::{EXIT_INVALID, ReferentielSource};
 
 /// Subcommands of `socle referentiel`.
 #[derive(clap::Subcommand)]

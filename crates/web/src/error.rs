@@ -38,7 +38,10 @@ impl IntoResponse for AppError {
             AppError::BadRequest(message) => ("Requête invalide", message.clone()),
             AppError::Render(err) => {
                 tracing::error!(error = %err, "échec interne");
-                ("Erreur interne", "Une erreur interne est survenue ; elle a été consignée. Réessayez plus tard.".to_owned())
+                (
+                    "Erreur interne",
+                    "Une erreur interne est survenue ; elle a été consignée. Réessayez plus tard.".to_owned(),
+                )
             }
         };
         let page = ErrorPage { title, message: &message, status: status.as_u16() };

@@ -172,11 +172,7 @@ fn find_competence<'a>(referentiel: &'a Referentiel, id: &str) -> Result<&'a Com
 pub async fn competence(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, AppError> {
     let referentiel = &state.referentiel;
     let competence = find_competence(referentiel, &id)?;
-    let levels = referentiel
-        .levels
-        .iter()
-        .map(|info| (info, competence.level(info.id)))
-        .collect();
+    let levels = referentiel.levels.iter().map(|info| (info, competence.level(info.id))).collect();
     let edsf = competence
         .crosswalk
         .edsf
@@ -198,9 +194,10 @@ pub async fn competence(State(state): State<AppState>, Path(id): Path<String>) -
         competence,
         group: referentiel.group(&competence.group),
         pillar: referentiel.pillar(competence.pillar),
-        sector: competence.sector.as_deref().map(|id| {
-            referentiel.sector(id).map_or_else(|| id.to_owned(), |sector| sector.label.fr.clone())
-        }),
+        sector: competence
+            .sector
+            .as_deref()
+            .map(|id| referentiel.sector(id).map_or_else(|| id.to_owned(), |sector| sector.label.fr.clone())),
         levels,
         edsf,
         weights,
@@ -254,4 +251,3 @@ pub async fn healthz(State(state): State<AppState>) -> axum::Json<serde_json::Va
 pub async fn not_found(uri: axum::http::Uri) -> AppError {
     AppError::NotFound(format!("Aucune page ne répond à l'adresse « {} ».", uri.path()))
 }
-

@@ -1,13 +1,13 @@
 //! Every route of the application, in one place.
 
+use axum::Router;
 use axum::extract::Request;
-use axum::http::{header, HeaderValue};
+use axum::http::{HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::get;
-use axum::Router;
 
-use crate::{assets, pages, AppState};
+use crate::{AppState, assets, pages};
 
 /// Builds the whole application.
 pub fn router(state: AppState) -> Router {

@@ -1,0 +1,98 @@
+// Audit navigateur des pages de socle : ouvre chaque page dans Chromium sans interface,
+// vérifie le code HTTP, relève les erreurs de console et les violations axe-core des règles
+// WCAG 2.1 A/AA, et garde une capture d'écran de chaque page.
+//
+// Utilisation : node audit.cjs <fichier-spec.json>
+// La spec : { "base": "http://127.0.0.1:PORT", "out": "DOSSIER", "chromium": "/usr/bin/chromium",
+//             "pages": [ { "path": "/", "status": 200, "name": "accueil" }, … ] }
+// Résultat (sortie standard, JSON) : [ { "path", "status", "expected", "console", "violations", "screenshot" } ]
+"use strict";
+
+const fs = require("fs");
+const path = require("path");
+const { chromium } = require("playwright-core");
+
+const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+
+async function auditPage(context, axeSource, spec, page) {
+  const tab = await context.newPage();
+  const consoleErrors = [];
+  tab.on("console", (message) => {
+    if (message.type() === "error") {
+      consoleErrors.push(message.text());
+    }
+  });
+  tab.on("pageerror", (error) => consoleErrors.push(String(error)));
+  const response = await tab.goto(spec.base + page.path, { waitUntil: "load" });
+  const status = response ? response.status() : 0;
+  // The evaluation goes through the DevTools protocol, so the page's CSP still applies to
+  // everything the page itself loads.
+  await tab.evaluate(axeSource);
+  const axeResult = await tab.evaluate(async (tags) => {
+    // eslint-disable-next-line no-undef
+    const result = await axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] });
+    return result.violations.map((violation) => ({
+      id: violation.id,
+      impact: violation.impact,
+      help: violation.help,
+      nodes: violation.nodes.map((node) => node.target.join(" ")).slice(0, 5),
+    }));
+  }, AXE_TAGS);
+  // A page expected to answer an error status makes Chromium log that status once; that line is
+  // the expected answer, not a fault of the page.
+  if (page.status !== 200) {
+    const expectedLine = "the server responded with a status of " + page.status;
+    const idx = consoleErrors.findIndex((text) => text.includes(expectedLine));
+    if (idx !== -1) {
+      consoleErrors.splice(idx, 1);
+    }
+  }
+  const screenshot = path.join(spec.out, page.name + ".png");
+  await tab.screenshot({ path: screenshot, fullPage: true });
+  await tab.close();
+  return { path: page.path, status, expected: page.status, console: consoleErrors, violations: axeResult, screenshot };
+}
+
+async function main() {
+  const specFile = process.argv[2];
+  if (!specFile) {
+    console.error("usage : node audit.cjs <fichier-spec.json>");
+    process.exit(2);
+  }
+  const spec = JSON.parse(fs.readFileSync(specFile, "utf8"));
+  fs.mkdirSync(spec.out, { recursive: true });
+  const axeSource = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+  const browser = await chromium.launch({
+    executablePath: spec.chromium,
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  const results = [];
+  try {
+    for (const viewport of spec.viewports || [{ width: 1280, height: 900, suffix: "" }]) {
+      const context = await browser.newContext({ viewport: { width: viewport.width, height: viewport.height }, locale: "fr-FR" });
+      for (const page of spec.pages) {
+        const named = Object.assign({}, page, { name: page.name + (viewport.suffix || "") });
+        results.push(await auditPage(context, axeSource, spec, named));
+      }
+      await context.close();
+    }
+  } finally {
+    // Playwright gives the browser a fresh, empty profile of its own and removes it here.
+    await browser.close();
+  }
+  process.stdout.write(JSON.stringify(results, null, 1) + "\n");
+}
+
+main().catch((error) => {
+  console.error("échec de l'audit navigateur : " + (error && error.stack ? error.stack : error));
+  process.exit(1);
+});
