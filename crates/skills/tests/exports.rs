@@ -1,8 +1,6 @@
 //! Golden files for every export format, the acceptance figures of the shipped référentiel, and
 //! structural checks that each export is what its importer expects.
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
@@ -64,7 +62,8 @@ fn golden_openedx_csv() {
 
 #[test]
 fn embedded_copy_is_the_shipped_folder() {
-    let from_disk = skills::load_dir(&common::shipped_dir()).unwrap_or_else(|err| panic!("{err}"));
+    let shipped_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../datasets/referentiel");
+    let from_disk = skills::load_dir(&shipped_dir).unwrap_or_else(|err| panic!("{err}"));
     assert_eq!(from_disk, shipped(), "EMBEDDED_FILES ne reflète pas datasets/referentiel/ (fichier ajouté ?)");
 }
 
