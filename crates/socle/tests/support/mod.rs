@@ -1,5 +1,8 @@
 //! Helpers for the socle binary's tests: running the command, a live server, temporary folders.
 
+// Each test binary includes this module and uses a different part of it.
+#![allow(dead_code)]
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
