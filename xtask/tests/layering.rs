@@ -80,12 +80,11 @@ fn violations(metadata: &serde_json::Value) -> Vec<String> {
                         "{name} (couche {layer}) dépend de {dep} (couche {dep_layer}) : arête interdite"
                     ));
                 }
-            } else if !is_dev {
-                if let Some((_, owner)) = OWNED.iter().find(|(library, _)| *library == dep) {
-                    if *owner != name {
-                        violations.push(format!("{name} dépend de {dep}, réservé à la crate {owner}"));
-                    }
-                }
+            } else if !is_dev
+                && let Some((_, owner)) = OWNED.iter().find(|(library, _)| *library == dep)
+                && *owner != name
+            {
+                violations.push(format!("{name} dépend de {dep}, réservé à la crate {owner}"));
             }
         }
     }
