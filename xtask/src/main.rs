@@ -115,6 +115,46 @@ pub fn run(paths: &Paths, title: &str, program: &str, args: &[&str], extra_env: 
     Ok(())
 }
 
+/// Runs the whole test suite, echoing its output, and ends with one summary line
+/// (`tests: N passed, M failed`) so that a reader of the log sees the totals last.
+fn run_tests(paths: &Paths) -> Result<(), String> {
+    use std::io::{BufRead, BufReader};
+    println!("\n==> tests");
+    let started = Instant::now();
+    let mut command = Command::new("cargo");
+    command.args(["test", "--workspace", "--locked"]).current_dir(&paths.root).stdout(std::process::Stdio::piped());
+    for (key, value) in paths.env() {
+        command.env(key, value);
+    }
+    let mut child = command.spawn().map_err(|err| format!("tests : lancement de cargo impossible ({err})"))?;
+    let (mut passed, mut failed) = (0u64, 0u64);
+    if let Some(stdout) = child.stdout.take() {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            println!("{line}");
+            if let Some(rest) = line.strip_prefix("test result: ") {
+                passed += count_before(rest, " passed");
+                failed += count_before(rest, " failed");
+            }
+        }
+    }
+    let status = child.wait().map_err(|err| format!("tests : {err}"))?;
+    println!("    tests : {:.1} s", started.elapsed().as_secs_f64());
+    if !status.success() {
+        println!("tests: {passed} passed, {failed} failed");
+        return Err(format!("tests : cargo test a échoué ({status})"));
+    }
+    println!("tests: {passed} passed, {failed} failed");
+    Ok(())
+}
+
+/// The number just before `word` in a cargo summary such as `ok. 10 passed; 0 failed;`.
+fn count_before(text: &str, word: &str) -> u64 {
+    text.find(word)
+        .and_then(|end| text[..end].rsplit(|ch: char| !ch.is_ascii_digit()).next())
+        .and_then(|digits| digits.parse().ok())
+        .unwrap_or(0)
+}
+
 fn ci() -> Result<(), String> {
     let paths = Paths::new();
     let started = Instant::now();
@@ -127,7 +167,6 @@ fn ci() -> Result<(), String> {
         &["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"],
         &[],
     )?;
-    run(&paths, "tests", "cargo", &["test", "--workspace", "--locked"], &[])?;
     run(
         &paths,
         "documentation",
@@ -135,6 +174,8 @@ fn ci() -> Result<(), String> {
         &["doc", "--workspace", "--no-deps", "--locked"],
         &[("RUSTDOCFLAGS", "-D warnings")],
     )?;
-    println!("\nci : tout est passé en {:.0} s.", started.elapsed().as_secs_f64());
+    // Tests run last so that their summary line closes the log.
+    run_tests(&paths)?;
+    eprintln!("ci : tout est passé en {:.0} s.", started.elapsed().as_secs_f64());
     Ok(())
 }
