@@ -1,5 +1,6 @@
 //! `cargo xtask`: the project's development tasks — setup, ci, and their parts.
 
+mod bench;
 mod setup;
 
 use std::path::{Path, PathBuf};
@@ -13,6 +14,9 @@ Tâches :
   ci      installe ce qui manque, puis : format, clippy -D warnings, tests, documentation
   setup   installe ce que les tests demandent et que cargo n'installe pas (Chromium,
           axe-core, environnement Python, noyaux Jupyter) ; ne refait rien de déjà fait
+  bench grade [--n N] [--jobs N]
+          corrige N copies avec socle et avec nbgrader (Python), et avec evcxr cellule par
+          cellule (Rust), dans le même passage ; affiche les secondes par copie et le rapport
   env     affiche les variables d'environnement que les tests utilisent (à évaluer dans un shell)
 
 Les caches (cible de compilation, environnement Python, modules npm) vont dans
@@ -24,6 +28,10 @@ fn main() -> ExitCode {
     let result = match task {
         Some("ci") => ci(),
         Some("setup") => setup::run(&Paths::new()),
+        Some("bench") => match args.get(1).map(String::as_str) {
+            Some("grade") => bench::grade(&Paths::new(), &args[2..]),
+            other => Err(format!("banc d'essai inconnu « {} » ; bancs : grade", other.unwrap_or("(aucun)"))),
+        },
         Some("env") => {
             for (key, value) in Paths::new().env() {
                 println!("export {key}={}", value.display());

@@ -15,11 +15,77 @@ pub fn run(paths: &Paths) -> Result<(), String> {
     debian_packages()?;
     node_modules(paths)?;
     python_venv(paths)?;
+    evcxr(paths)?;
+    kernelspecs(paths)?;
     Ok(())
 }
 
-/// Debian packages the tests use: Chromium for the browser tests.
-const DEBIAN_PACKAGES: [(&str, &str); 1] = [("chromium", CHROMIUM)];
+/// Debian packages the tests use: Chromium for the browser tests, bubblewrap and socat for the
+/// grading sandbox (socat relays evcxr's TCP channels to Unix sockets).
+const DEBIAN_PACKAGES: [(&str, &str); 3] =
+    [("chromium", CHROMIUM), ("bubblewrap", "/usr/bin/bwrap"), ("socat", "/usr/bin/socat")];
+
+/// The evcxr Jupyter kernel, pinned.
+const EVCXR_VERSION: &str = "0.22.0";
+
+/// Installs evcxr_jupyter from crates.io into the cache (`cargo install --locked`), once.
+fn evcxr(paths: &Paths) -> Result<(), String> {
+    let root = paths.cache.join("tools");
+    let binary = root.join("bin/evcxr_jupyter");
+    let stamp = root.join(".socle-evcxr");
+    if binary.exists() && std::fs::read_to_string(&stamp).ok().as_deref() == Some(EVCXR_VERSION) {
+        println!("    noyau Rust evcxr_jupyter {EVCXR_VERSION} : déjà installé");
+        return Ok(());
+    }
+    println!(
+        "    noyau Rust : cargo install evcxr_jupyter {EVCXR_VERSION} (une dizaine de minutes la première fois, puis en cache)"
+    );
+    let status = Command::new(env!("CARGO"))
+        .args(["install", "--locked", "--quiet", "evcxr_jupyter", "--version", EVCXR_VERSION, "--root"])
+        .arg(&root)
+        // Its own build folder: the workspace's target stays free for the tests.
+        .env("CARGO_TARGET_DIR", paths.cache.join("target-tools"))
+        .status()
+        .map_err(|err| format!("cargo install evcxr_jupyter : {err}"))?;
+    if !status.success() {
+        return Err(format!("cargo install evcxr_jupyter a échoué ({status})"));
+    }
+    std::fs::write(&stamp, EVCXR_VERSION).map_err(|err| format!("écriture de {} : {err}", stamp.display()))
+}
+
+/// Registers the two kernels where socle looks first (`$SOCLE_CACHE_DIR/jupyter`).
+fn kernelspecs(paths: &Paths) -> Result<(), String> {
+    let kernels = paths.cache.join("jupyter/kernels");
+    let python = paths.venv().join("bin/python");
+    let evcxr = paths.cache.join("tools/bin/evcxr_jupyter");
+    let specs = [
+        (
+            "python3",
+            serde_json::json!({
+                "argv": [python, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                "display_name": "Python 3 (ipykernel)",
+                "language": "python",
+            }),
+        ),
+        (
+            "rust",
+            serde_json::json!({
+                "argv": [evcxr, "--control_file", "{connection_file}"],
+                "display_name": "Rust",
+                "language": "rust",
+                "interrupt_mode": "message",
+            }),
+        ),
+    ];
+    for (name, spec) in specs {
+        let dir = kernels.join(name);
+        std::fs::create_dir_all(&dir).map_err(|err| format!("création de {} : {err}", dir.display()))?;
+        let text = serde_json::to_string_pretty(&spec).unwrap_or_default();
+        std::fs::write(dir.join("kernel.json"), text).map_err(|err| format!("écriture du noyau {name} : {err}"))?;
+    }
+    println!("    noyaux Jupyter python3 et rust : déclarés dans {}", kernels.display());
+    Ok(())
+}
 
 fn debian_packages() -> Result<(), String> {
     let missing: Vec<&str> =

@@ -1,6 +1,7 @@
 //! The `socle` command: parses arguments and dispatches to the domain crates.
 #![doc = include_str!("../README.md")]
 
+mod grading;
 mod referentiel;
 mod serve;
 
@@ -35,6 +36,12 @@ enum Command {
     /// Valide, exporte ou affiche le référentiel de compétences.
     #[command(subcommand)]
     Referentiel(referentiel::ReferentielCommand),
+    /// Produit la version étudiante et le paquet de correction d'un notebook enseignant.
+    Assign(grading::AssignArgs),
+    /// Corrige des copies dans des noyaux isolés : rapports, retours, carnets de notes.
+    Grade(grading::GradeArgs),
+    /// Pour l'élève : exécute les tests visibles de son notebook et dit quelles questions passent.
+    Check(grading::CheckArgs),
 }
 
 /// Where the référentiel comes from: a folder given by the user, or the copy built in.
@@ -67,6 +74,9 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Serve(args) => serve::run(&args),
         Command::Referentiel(command) => referentiel::run(&command),
+        Command::Assign(args) => grading::assign(&args),
+        Command::Grade(args) => grading::grade(&args),
+        Command::Check(args) => grading::check(&args),
     };
     match result {
         Ok(code) => code,

@@ -4,6 +4,7 @@
 mod assets;
 mod error;
 mod pages;
+pub mod reports;
 mod routes;
 
 use std::path::PathBuf;

@@ -78,3 +78,37 @@ impl Drop for Server {
         let _ = self.child.wait();
     }
 }
+
+/// The test virtualenv (`cargo xtask setup` creates it).
+pub fn venv() -> PathBuf {
+    let path = std::env::var_os("SOCLE_VENV").map(PathBuf::from).unwrap_or_else(|| cache_dir().join("venv"));
+    assert!(
+        path.join("bin/python").exists(),
+        "environnement Python des tests absent ({}) : lancez `cargo xtask setup`",
+        path.display()
+    );
+    path
+}
+
+/// socle's per-user cache folder.
+pub fn cache_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("SOCLE_CACHE_DIR") {
+        return PathBuf::from(dir);
+    }
+    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
+    std::env::var_os("XDG_CACHE_HOME").map(PathBuf::from).unwrap_or_else(|| home.join(".cache")).join("socle")
+}
+
+/// The folder of the nbgrader package installed in the test virtualenv.
+pub fn nbgrader_package() -> PathBuf {
+    let lib = venv().join("lib");
+    let python = std::fs::read_dir(&lib)
+        .expect("lib/ du virtualenv")
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .find(|path| path.file_name().is_some_and(|name| name.to_string_lossy().starts_with("python3")))
+        .expect("python3.x dans le virtualenv");
+    let package = python.join("site-packages/nbgrader");
+    assert!(package.exists(), "nbgrader absent du virtualenv : lancez `cargo xtask setup`");
+    package
+}

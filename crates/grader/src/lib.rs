@@ -1,0 +1,126 @@
+//! Autograding: assignment + submission → grade report with mastery per competence.
+#![doc = include_str!("../README.md")]
+
+pub mod assignment;
+pub mod canary;
+pub mod feedback;
+pub mod report;
+pub mod run;
+pub mod score;
+pub mod secrets;
+pub mod value;
+
+use std::path::Path;
+
+pub use assignment::{Assignment, InvalidAssignment, Language};
+pub use kernel::{ExecuteLimits, KernelConfig};
+pub use report::{CompetenceReport, GradeReport, Integrity, QuestionReport, Status};
+pub use score::Expected;
+
+/// How to grade.
+#[derive(Debug, Clone, Default)]
+pub struct GradeConfig {
+    /// The kernel and its sandbox.
+    pub kernel: KernelConfig,
+    /// Per-cell limits (timeout, output cap).
+    pub limits: ExecuteLimits,
+    /// Lab data files copied into each kernel's scratch folder.
+    pub data_files: Vec<std::path::PathBuf>,
+}
+
+/// Why grading could not start at all (a single submission never fails: it gets a report).
+#[derive(Debug, thiserror::Error)]
+pub enum GradeError {
+    /// The kernel could not be found or started.
+    #[error("noyau « {kernel} »")]
+    Kernel {
+        /// Kernelspec name.
+        kernel: String,
+        /// What went wrong.
+        source: kernel::KernelError,
+    },
+}
+
+/// Starts a sandboxed kernel for an assignment and copies the lab data into its scratch folder.
+pub async fn start_kernel(assignment: &Assignment, config: &GradeConfig) -> Result<kernel::Kernel, GradeError> {
+    let kernel_error = |source| GradeError::Kernel { kernel: assignment.kernel.clone(), source };
+    let search_path = kernel::search_path();
+    // Notebooks often name a kernel that only exists under another name (old nbgrader examples
+    // say « python »): fall back to the language's usual kernel, as Jupyter front ends do.
+    let spec = kernel::find_kernelspec(&assignment.kernel, &search_path)
+        .or_else(|_| kernel::find_kernelspec(assignment.language.default_kernel(), &search_path))
+        .map_err(kernel_error)?;
+    let mut kernel_config = config.kernel.clone();
+    kernel_config.execution = config.limits.clone();
+    let kernel = kernel::Kernel::start(&spec, &kernel_config).await.map_err(kernel_error)?;
+    for file in &config.data_files {
+        if let Some(name) = file.file_name() {
+            // A missing data file shows up as the learner's code failing to open it.
+            let _ = std::fs::copy(file, kernel.scratch_dir().join(name));
+        }
+    }
+    Ok(kernel)
+}
+
+/// Runs the teacher's notebook (solutions included) to compute the expected probe values; the
+/// second element lists what is wrong with the solution itself.
+pub async fn solution_run(
+    assignment: &Assignment,
+    config: &GradeConfig,
+) -> Result<(Expected, Vec<String>), GradeError> {
+    let mut kernel = start_kernel(assignment, config).await?;
+    let merged = assignment.merge(None);
+    let execution = run::execute(assignment, &merged, &mut kernel, &config.limits, None).await;
+    kernel.shutdown().await;
+    Ok(score::expected_from_solution(assignment, &execution))
+}
+
+/// Everything grading one submission gives.
+#[derive(Debug, Clone)]
+pub struct Graded {
+    /// The report.
+    pub report: GradeReport,
+    /// The feedback notebook (nbformat JSON), absent when the submission was unreadable.
+    pub feedback: Option<String>,
+}
+
+/// Grades one submission file in a fresh kernel (taken from the caller, who may have started it
+/// ahead of time); `name` is how the report names the submission. Never fails: an unreadable
+/// submission gets a report saying why, with score 0.
+pub async fn grade_file(
+    assignment: &Assignment,
+    expected: &Expected,
+    path: &Path,
+    name: &str,
+    kernel: Result<kernel::Kernel, GradeError>,
+    config: &GradeConfig,
+    seed: u64,
+) -> Graded {
+    let submission = match notebook::Notebook::read(path) {
+        Ok(submission) => submission,
+        Err(err) => {
+            if let Ok(kernel) = kernel {
+                kernel.shutdown().await;
+            }
+            return Graded {
+                report: score::unreadable(assignment, name, &format!("copie illisible : {err}")),
+                feedback: None,
+            };
+        }
+    };
+    let mut kernel = match kernel {
+        Ok(kernel) => kernel,
+        Err(err) => {
+            return Graded {
+                report: score::unreadable(assignment, name, &format!("correction impossible : {err}")),
+                feedback: None,
+            };
+        }
+    };
+    let merged = assignment.merge(Some(&submission));
+    let execution = run::execute(assignment, &merged, &mut kernel, &config.limits, Some(seed)).await;
+    kernel.shutdown().await;
+    let report = score::score(assignment, &merged, &execution, expected, name);
+    let feedback = feedback::feedback_notebook(assignment, &merged, &execution, &report);
+    Graded { report, feedback: Some(feedback) }
+}

@@ -1,0 +1,195 @@
+//! Runs a merged notebook in a sandboxed kernel: cells in order, each question's tests and
+//! probes when its cell comes, canaries between them. Nothing here decides a grade.
+
+use std::time::Duration;
+
+use kernel::{ExecuteLimits, ExecuteOutcome, ExecuteStatus, Kernel, KernelError};
+
+use crate::assignment::{Assignment, CellKind, Merged};
+use crate::canary::{Rng, canary, derived_canary};
+
+/// What a probe evaluation gave.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ProbeRun {
+    /// The `text/plain` of the value.
+    Value(String),
+    /// The expression raised.
+    Error {
+        /// Exception or error name, possibly empty.
+        ename: String,
+    },
+    /// It ran past its time.
+    Timeout,
+    /// The kernel was dead.
+    Dead,
+}
+
+/// What one question's cell gave.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuestionRun {
+    /// The test code's outcome, when the question has test code.
+    pub test: Option<ExecuteOutcome>,
+    /// One result per probe.
+    pub probes: Vec<ProbeRun>,
+}
+
+/// Everything one execution gave.
+#[derive(Debug, Clone, Default)]
+pub struct Execution {
+    /// Outcome of each merged cell (`None` for text cells and cells not run).
+    pub cells: Vec<Option<ExecuteOutcome>>,
+    /// Result of each question, by question index (`None` if its cell never ran).
+    pub questions: Vec<Option<QuestionRun>>,
+    /// Whether each canary passed (it must not).
+    pub canaries: Vec<bool>,
+    /// Position of the cell during which the kernel died, if it did.
+    pub died_at: Option<usize>,
+    /// Protocol-level failures, in French.
+    pub problems: Vec<String>,
+    /// Code the grader sent that the learner must never see (canaries).
+    pub sent: Vec<String>,
+}
+
+impl Execution {
+    /// Whether at least one canary passed.
+    pub fn tampered(&self) -> bool {
+        self.canaries.iter().any(|passed| *passed)
+    }
+}
+
+fn is_dead(outcome: &ExecuteOutcome) -> bool {
+    outcome.status == ExecuteStatus::Dead
+}
+
+/// Runs `merged` in `kernel`. With `canaries`, a canary precedes each question and one follows
+/// the last cell.
+pub async fn execute(
+    assignment: &Assignment,
+    merged: &Merged,
+    kernel: &mut Kernel,
+    limits: &ExecuteLimits,
+    canaries: Option<u64>,
+) -> Execution {
+    let mut execution = Execution {
+        cells: vec![None; merged.cells.len()],
+        questions: vec![None; assignment.questions.len()],
+        ..Execution::default()
+    };
+    let mut rng = canaries.map(Rng::new);
+    for (position, cell) in merged.cells.iter().enumerate() {
+        if execution.died_at.is_some() {
+            break;
+        }
+        match cell.kind {
+            CellKind::Text => {}
+            CellKind::Code => {
+                let outcome = run_code(kernel, &cell.text, limits, &mut execution).await;
+                if is_dead(&outcome) {
+                    execution.died_at = Some(position);
+                }
+                execution.cells[position] = Some(outcome);
+            }
+            CellKind::Question(question_idx) => {
+                let question = &assignment.questions[question_idx];
+                if let Some(rng) = rng.as_mut() {
+                    // One generic canary, and one made from the question's own assertions, in
+                    // an order the submission cannot predict.
+                    let mut codes = vec![canary(assignment.language, rng)];
+                    if let Some(derived) = derived_canary(assignment.language, &question.test_code, rng) {
+                        codes.push(derived);
+                    }
+                    if rng.next_u64() % 2 == 0 {
+                        codes.reverse();
+                    }
+                    for code in codes {
+                        run_canary(kernel, &code, limits, &mut execution).await;
+                        if execution.died_at.is_some() {
+                            break;
+                        }
+                    }
+                    if execution.died_at.is_some() {
+                        execution.died_at = Some(position);
+                        break;
+                    }
+                }
+                let test = if question.test_code.is_empty() {
+                    None
+                } else {
+                    let outcome = run_code(kernel, &question.test_code, limits, &mut execution).await;
+                    execution.cells[position] = Some(outcome.clone());
+                    Some(outcome)
+                };
+                let mut probes = Vec::with_capacity(question.probes.len());
+                for probe in &question.probes {
+                    let result = if test.as_ref().is_some_and(is_dead) || !kernel.is_alive() {
+                        ProbeRun::Dead
+                    } else {
+                        evaluate(kernel, &probe.expression, &mut execution).await
+                    };
+                    probes.push(result);
+                }
+                if test.as_ref().is_some_and(is_dead) || probes.contains(&ProbeRun::Dead) {
+                    execution.died_at = Some(position);
+                }
+                execution.questions[question_idx] = Some(QuestionRun { test, probes });
+            }
+        }
+    }
+    if execution.died_at.is_none()
+        && let Some(rng) = rng.as_mut()
+    {
+        let code = canary(assignment.language, rng);
+        run_canary(kernel, &code, limits, &mut execution).await;
+    }
+    execution
+}
+
+async fn run_code(
+    kernel: &mut Kernel,
+    code: &str,
+    limits: &ExecuteLimits,
+    execution: &mut Execution,
+) -> ExecuteOutcome {
+    match kernel.execute_with(code, limits).await {
+        Ok(outcome) => outcome,
+        Err(err) => {
+            execution.problems.push(format!("échange avec le noyau impossible : {err}"));
+            ExecuteOutcome {
+                status: ExecuteStatus::Dead,
+                outputs: Vec::new(),
+                truncated: false,
+                execution_count: None,
+                duration: Duration::ZERO,
+            }
+        }
+    }
+}
+
+/// Evaluates a probe with the kernel's own execution limits.
+async fn evaluate(kernel: &mut Kernel, expression: &str, execution: &mut Execution) -> ProbeRun {
+    match kernel.evaluate_text(expression).await {
+        Ok(text) => ProbeRun::Value(text),
+        Err(KernelError::Expression { ename, .. }) => ProbeRun::Error { ename },
+        Err(KernelError::NoValue(_)) => ProbeRun::Error { ename: String::new() },
+        Err(KernelError::EvaluationTimeout) => ProbeRun::Timeout,
+        Err(KernelError::Dead) => ProbeRun::Dead,
+        Err(err) => {
+            if kernel.is_alive() {
+                ProbeRun::Error { ename: String::new() }
+            } else {
+                execution.problems.push(format!("le noyau s'est arrêté pendant une sonde : {err}"));
+                ProbeRun::Dead
+            }
+        }
+    }
+}
+
+async fn run_canary(kernel: &mut Kernel, code: &str, limits: &ExecuteLimits, execution: &mut Execution) {
+    execution.sent.push(code.to_owned());
+    let outcome = run_code(kernel, code, limits, execution).await;
+    match outcome.status {
+        ExecuteStatus::Ok => execution.canaries.push(true),
+        ExecuteStatus::Dead => execution.died_at = Some(0),
+        _ => execution.canaries.push(false),
+    }
+}
