@@ -119,7 +119,8 @@ pub async fn grade_file(
     };
     let merged = assignment.merge(Some(&submission));
     let execution = run::execute(assignment, &merged, &mut kernel, &config.limits, Some(seed)).await;
-    kernel.shutdown().await;
+    // The kernel stops in the background: the next submission need not wait for it.
+    tokio::spawn(kernel.shutdown());
     let report = score::score(assignment, &merged, &execution, expected, name);
     let feedback = feedback::feedback_notebook(assignment, &merged, &execution, &report);
     Graded { report, feedback: Some(feedback) }

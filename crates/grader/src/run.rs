@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use kernel::{ExecuteLimits, ExecuteOutcome, ExecuteStatus, Kernel, KernelError};
 
-use crate::assignment::{Assignment, CellKind, Merged};
+use crate::assignment::{Assignment, CellKind, Language, Merged};
 use crate::canary::{Rng, canary, derived_canary};
 
 /// What a probe evaluation gave.
@@ -92,9 +92,13 @@ pub async fn execute(
             CellKind::Question(question_idx) => {
                 let question = &assignment.questions[question_idx];
                 if let Some(rng) = rng.as_mut() {
-                    // One generic canary, and one made from the question's own assertions, in
-                    // an order the submission cannot predict.
-                    let mut codes = vec![canary(assignment.language, rng)];
+                    // A canary made from the question's own assertions and, where a cell is cheap
+                    // to run (Python; every Rust cell is compiled), a generic one, in an order
+                    // the submission cannot predict. Rust gets its generic canary at the end.
+                    let mut codes = Vec::new();
+                    if assignment.language == Language::Python {
+                        codes.push(canary(assignment.language, rng));
+                    }
                     if let Some(derived) = derived_canary(assignment.language, &question.test_code, rng) {
                         codes.push(derived);
                     }
@@ -119,15 +123,13 @@ pub async fn execute(
                     execution.cells[position] = Some(outcome.clone());
                     Some(outcome)
                 };
-                let mut probes = Vec::with_capacity(question.probes.len());
-                for probe in &question.probes {
-                    let result = if test.as_ref().is_some_and(is_dead) || !kernel.is_alive() {
-                        ProbeRun::Dead
-                    } else {
-                        evaluate(kernel, &probe.expression, &mut execution).await
-                    };
-                    probes.push(result);
-                }
+                let probes = if test.as_ref().is_some_and(is_dead) || !kernel.is_alive() {
+                    vec![ProbeRun::Dead; question.probes.len()]
+                } else {
+                    let expressions: Vec<&str> =
+                        question.probes.iter().map(|probe| probe.expression.as_str()).collect();
+                    evaluate_all(assignment.language, kernel, &expressions, &mut execution).await
+                };
                 if test.as_ref().is_some_and(is_dead) || probes.contains(&ProbeRun::Dead) {
                     execution.died_at = Some(position);
                 }
@@ -163,6 +165,31 @@ async fn run_code(
             }
         }
     }
+}
+
+/// Evaluates a question's probes. A Rust kernel compiles every evaluation, so its probes go as
+/// one tuple and are split here; if that fails (one probe panics), each is evaluated alone.
+async fn evaluate_all(
+    language: Language,
+    kernel: &mut Kernel,
+    expressions: &[&str],
+    execution: &mut Execution,
+) -> Vec<ProbeRun> {
+    if language == Language::Rust && expressions.len() > 1 {
+        let tuple = format!("({},)", expressions.join(", "));
+        if let ProbeRun::Value(text) = evaluate(kernel, &tuple, execution).await
+            && let crate::value::ProbeValue::List(items) = crate::value::parse(&text)
+            && items.len() == expressions.len()
+        {
+            return items.iter().map(|item| ProbeRun::Value(item.to_string())).collect();
+        }
+    }
+    let mut results = Vec::with_capacity(expressions.len());
+    for expression in expressions {
+        let result = if kernel.is_alive() { evaluate(kernel, expression, execution).await } else { ProbeRun::Dead };
+        results.push(result);
+    }
+    results
 }
 
 /// Evaluates a probe with the kernel's own execution limits.

@@ -131,6 +131,9 @@ impl Tail {
     }
 }
 
+/// Settings sent to every evcxr kernel before any cell (see [`Kernel::settle`]).
+const EVCXR_SETTINGS: [&str; 2] = [":preserve_vars_on_panic 0", ":opt 0"];
+
 /// The key of the single user expression socle sends.
 const EXPRESSION_KEY: &str = "socle";
 
@@ -219,25 +222,31 @@ impl Kernel {
     /// evcxr catches panics by default and then replies `ok`: a failed `assert!` would pass.
     /// With `:preserve_vars_on_panic 0` a panic ends the cell's subprocess and the reply is an
     /// error; evcxr restarts the subprocess, keeping definitions (functions, types) but losing the
-    /// variables of earlier cells.
+    /// variables of earlier cells. `:opt 0` compiles cells without optimisation: every cell is
+    /// compiled, and compile time dominates the short computations of exercises.
     async fn settle(&mut self) -> Result<(), KernelError> {
         if !self.info.implementation.starts_with("evcxr") {
             return Ok(());
         }
-        let request = ExecuteRequest {
-            code: ":preserve_vars_on_panic 0".to_owned(),
-            silent: true,
-            store_history: false,
-            user_expressions: None,
-            allow_stdin: false,
-            stop_on_error: false,
-        };
-        let limits = self.execution.clone();
-        let (outcome, _) = self.run(request, &limits).await?;
-        match outcome.status {
-            ExecuteStatus::Ok => Ok(()),
-            status => Err(KernelError::Protocol(format!("réglage de evcxr refusé ({status:?})"))),
+        for setting in EVCXR_SETTINGS {
+            let request = ExecuteRequest {
+                code: setting.to_owned(),
+                silent: true,
+                store_history: false,
+                user_expressions: None,
+                allow_stdin: false,
+                stop_on_error: false,
+            };
+            let limits = self.execution.clone();
+            let (outcome, _) = self.run(request, &limits).await?;
+            if outcome.status != ExecuteStatus::Ok {
+                return Err(KernelError::Protocol(format!(
+                    "réglage « {setting} » de evcxr refusé ({:?})",
+                    outcome.status
+                )));
+            }
         }
+        Ok(())
     }
 
     /// The kernelspec's name.
