@@ -23,6 +23,12 @@ async function auditPage(context, axeSource, spec, page) {
     }
   });
   tab.on("pageerror", (error) => consoleErrors.push(String(error)));
+  const failed = [];
+  tab.on("response", (response) => {
+    if (response.status() >= 400 && response.url() !== spec.base + page.path) {
+      failed.push(response.status() + " " + response.url());
+    }
+  });
   const response = await tab.goto(spec.base + page.path, { waitUntil: "load" });
   const status = response ? response.status() : 0;
   // The evaluation goes through the DevTools protocol, so the page's CSP still applies to
@@ -50,7 +56,7 @@ async function auditPage(context, axeSource, spec, page) {
   const screenshot = path.join(spec.out, page.name + ".png");
   await tab.screenshot({ path: screenshot, fullPage: true });
   await tab.close();
-  return { path: page.path, status, expected: page.status, console: consoleErrors, violations: axeResult, screenshot };
+  return { path: page.path, status, expected: page.status, console: consoleErrors, failed, violations: axeResult, screenshot };
 }
 
 async function main() {

@@ -11,7 +11,7 @@ const USAGE: &str = "\
 Utilisation : cargo xtask <TÂCHE>
 
 Tâches :
-  ci      installe ce qui manque, puis : format, clippy -D warnings, tests, documentation
+  ci      installe ce qui manque, puis : format, clippy -D warnings, documentation, livre, tests
   setup   installe ce que les tests demandent et que cargo n'installe pas (Chromium,
           axe-core, environnement Python, noyaux Jupyter) ; ne refait rien de déjà fait
   bench grade [--n N] [--jobs N]
@@ -181,6 +181,15 @@ fn ci() -> Result<(), String> {
         "cargo",
         &["doc", "--workspace", "--no-deps", "--locked"],
         &[("RUSTDOCFLAGS", "-D warnings")],
+    )?;
+    let book_out = paths.target().join("livre");
+    let book_out = book_out.to_string_lossy();
+    run(
+        &paths,
+        "livre",
+        "cargo",
+        &["run", "--quiet", "--locked", "-p", "socle", "--", "book", "build", "--out", &book_out],
+        &[],
     )?;
     // Tests run last so that their summary line closes the log.
     run_tests(&paths)?;

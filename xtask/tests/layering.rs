@@ -42,6 +42,9 @@ const OWNED: &[(&str, &str)] = &[
     ("axum", "web"),
     ("askama", "web"),
     ("mdbook", "book"),
+    ("mdbook-driver", "book"),
+    ("mdbook-preprocessor", "book"),
+    ("tower-http", "web"),
     ("clap", "socle"),
 ];
 

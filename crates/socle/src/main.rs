@@ -1,6 +1,7 @@
 //! The `socle` command: parses arguments and dispatches to the domain crates.
 #![doc = include_str!("../README.md")]
 
+mod book_cmd;
 mod grading;
 mod referentiel;
 mod serve;
@@ -42,6 +43,9 @@ enum Command {
     Grade(grading::GradeArgs),
     /// Pour l'élève : exécute les tests visibles de son notebook et dit quelles questions passent.
     Check(grading::CheckArgs),
+    /// Construit le livre du cours.
+    #[command(subcommand)]
+    Book(book_cmd::BookCommand),
 }
 
 /// Where the référentiel comes from: a folder given by the user, or the copy built in.
@@ -77,6 +81,7 @@ fn main() -> ExitCode {
         Command::Assign(args) => grading::assign(&args),
         Command::Grade(args) => grading::grade(&args),
         Command::Check(args) => grading::check(&args),
+        Command::Book(command) => book_cmd::run(&command),
     };
     match result {
         Ok(code) => code,

@@ -18,8 +18,38 @@ pub struct ServeArgs {
     /// Dossier où socle écrit ses données (base, index, archives).
     #[arg(long, default_value = "./data", value_name = "DOSSIER", env = "SOCLE_DATA_DIR")]
     data_dir: PathBuf,
+    /// Sources du livre du cours, construit au démarrage et servi sous /cours/.
+    #[arg(long, default_value = "book", value_name = "DOSSIER")]
+    book: PathBuf,
+    /// Dossier des laboratoires.
+    #[arg(long, default_value = "labs", value_name = "DOSSIER")]
+    labs: PathBuf,
     #[command(flatten)]
     referentiel: ReferentielSource,
+}
+
+/// Builds the book into the data folder; a missing or broken book leaves `/cours/` saying so.
+fn build_book(args: &ServeArgs, referentiel: &skills::Referentiel) -> Option<PathBuf> {
+    if !args.book.join("book.toml").exists() {
+        tracing::warn!(book = %args.book.display(), "sources du livre absentes : /cours/ ne sera pas servi");
+        return None;
+    }
+    let out_dir = args.data_dir.join("cours");
+    let options =
+        book::BuildOptions { book_dir: args.book.clone(), out_dir: out_dir.clone(), labs_dir: args.labs.clone() };
+    match book::build(referentiel, &options) {
+        Ok(report) => {
+            for problem in &report.problems {
+                tracing::warn!("livre : {problem}");
+            }
+            tracing::info!(chapitres = report.chapters.len(), "livre construit");
+            Some(out_dir)
+        }
+        Err(err) => {
+            tracing::error!("livre : {err}");
+            None
+        }
+    }
 }
 
 /// Runs the server until Ctrl-C or SIGTERM.
@@ -34,7 +64,8 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let referentiel = args.referentiel.load().context("chargement du référentiel")?;
     std::fs::create_dir_all(&args.data_dir)
         .with_context(|| format!("création du dossier de données {}", args.data_dir.display()))?;
-    let state = web::AppState { referentiel: Arc::new(referentiel), data_dir: args.data_dir.clone() };
+    let book_dir = build_book(args, &referentiel);
+    let state = web::AppState { referentiel: Arc::new(referentiel), data_dir: args.data_dir.clone(), book_dir };
     let runtime = tokio::runtime::Runtime::new().context("démarrage du moteur asynchrone")?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(args.addr)

@@ -21,6 +21,11 @@ const PAGES: &[(&str, u16, &str)] = &[
     ("/referentiel/DS.PRJ.04", 200, "competence-DS.PRJ.04"),
     ("/referentiel/DS.INCONNU.01", 404, "competence-inconnue"),
     ("/page/inexistante", 404, "page-inexistante"),
+    ("/cours/", 200, "cours"),
+    ("/cours/partie-0/correction-et-referentiel.html", 200, "cours-correction"),
+    ("/cours/partie-1/regression.html", 200, "cours-regression"),
+    ("/cours/partie-1/cadre-juridique.html", 200, "cours-rgpd"),
+    ("/cours/partie-2/sante.html", 200, "cours-sante"),
 ];
 
 fn node_modules() -> PathBuf {
@@ -81,6 +86,9 @@ fn every_page_is_accessible_and_clean() {
         }
         for message in result["console"].as_array().into_iter().flatten() {
             failures.push(format!("{path} : erreur de console {message}"));
+        }
+        for request in result["failed"].as_array().into_iter().flatten() {
+            failures.push(format!("{path} : ressource en échec {request}"));
         }
         for violation in result["violations"].as_array().into_iter().flatten() {
             failures.push(format!(

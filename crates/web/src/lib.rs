@@ -20,6 +20,8 @@ pub struct AppState {
     pub referentiel: Arc<skills::Referentiel>,
     /// Where the server keeps what it writes.
     pub data_dir: PathBuf,
+    /// The built course book served under `/cours/`, when there is one.
+    pub book_dir: Option<PathBuf>,
 }
 
 /// Serves the application on a bound listener until Ctrl-C or SIGTERM.

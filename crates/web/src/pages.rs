@@ -33,6 +33,7 @@ impl ErrorPage<'_> {
 struct HomePage<'a> {
     referentiel: &'a Referentiel,
     n_core: usize,
+    book_available: bool,
 }
 
 impl HomePage<'_> {
@@ -43,7 +44,7 @@ impl HomePage<'_> {
 pub async fn home(State(state): State<AppState>) -> Result<Response, AppError> {
     let referentiel = &state.referentiel;
     let n_core = referentiel.competences.iter().filter(|competence| competence.core).count();
-    render(&HomePage { referentiel, n_core })
+    render(&HomePage { referentiel, n_core, book_available: state.book_dir.is_some() })
 }
 
 /// Query of `/referentiel`: every field optional, all validated.
@@ -250,4 +251,12 @@ pub async fn healthz(State(state): State<AppState>) -> axum::Json<serde_json::Va
 /// Anything else: a French 404 page.
 pub async fn not_found(uri: axum::http::Uri) -> AppError {
     AppError::NotFound(format!("Aucune page ne répond à l'adresse « {} ».", uri.path()))
+}
+
+/// `GET /cours/` when the book was not built.
+pub async fn book_missing() -> AppError {
+    AppError::NotFound(
+        "Le livre du cours n'est pas construit sur ce serveur. Lancez « socle book build » depuis le dossier du dépôt, ou « socle serve » qui le construit au démarrage."
+            .to_owned(),
+    )
 }

@@ -10,7 +10,7 @@ use tower::ServiceExt;
 
 fn app() -> axum::Router {
     let referentiel = skills::embedded().unwrap_or_else(|err| panic!("{err}"));
-    web::router(web::AppState { referentiel: Arc::new(referentiel), data_dir: std::env::temp_dir() })
+    web::router(web::AppState { referentiel: Arc::new(referentiel), data_dir: std::env::temp_dir(), book_dir: None })
 }
 
 struct Answer {
