@@ -17,6 +17,24 @@ pub use kernel::{ExecuteLimits, KernelConfig};
 pub use report::{CompetenceReport, GradeReport, Integrity, QuestionReport, Status};
 pub use score::Expected;
 
+/// nbgrader's « generate assignment »: solutions replaced by the language's stub, hidden tests
+/// removed, outputs cleared, checksums written. This is what learners may see of a lab.
+pub fn student_version(source: &notebook::Notebook) -> (notebook::Notebook, Vec<notebook::Problem>) {
+    let (cleared, mut problems) = notebook::clear_solutions(source, &notebook::ClearSolutionsConfig::default());
+    let (mut student, hidden_problems) =
+        notebook::clear_hidden_tests(&cleared, &notebook::HiddenTestsConfig::default());
+    problems.extend(hidden_problems);
+    for cell in &mut student.cells {
+        if cell.outputs.is_some() {
+            cell.outputs = Some(Vec::new());
+            cell.other.insert("execution_count".to_owned(), serde_json::Value::Null);
+        }
+    }
+    let (student, checksum_problems) = notebook::compute_checksums(&student);
+    problems.extend(checksum_problems);
+    (student, problems)
+}
+
 /// How to grade.
 #[derive(Debug, Clone, Default)]
 pub struct GradeConfig {

@@ -117,7 +117,7 @@ pub fn assign(args: &AssignArgs) -> anyhow::Result<ExitCode> {
         Ok(assignment) => assignment,
         Err(code) => return Ok(code),
     };
-    let (student, problems) = student_version(&assignment.source);
+    let (student, problems) = grader::student_version(&assignment.source);
     if !problems.is_empty() {
         eprintln!("Version étudiante impossible :");
         for problem in problems {
@@ -162,25 +162,6 @@ pub fn assign(args: &AssignArgs) -> anyhow::Result<ExitCode> {
 
 /// Name of the expected probe values inside an autograder bundle.
 const EXPECTED_FILE: &str = "expected.json";
-
-/// nbgrader's « generate assignment »: solutions replaced by stubs, hidden tests removed,
-/// outputs cleared, checksums written.
-fn student_version(source: &notebook::Notebook) -> (notebook::Notebook, Vec<notebook::Problem>) {
-    let (cleared, mut problems) = notebook::clear_solutions(source, &notebook::ClearSolutionsConfig::default());
-    let (without_hidden, hidden_problems) =
-        notebook::clear_hidden_tests(&cleared, &notebook::HiddenTestsConfig::default());
-    problems.extend(hidden_problems);
-    let mut student = without_hidden;
-    for cell in &mut student.cells {
-        if cell.outputs.is_some() {
-            cell.outputs = Some(Vec::new());
-            cell.other.insert("execution_count".to_owned(), serde_json::Value::Null);
-        }
-    }
-    let (student, checksum_problems) = notebook::compute_checksums(&student);
-    problems.extend(checksum_problems);
-    (student, problems)
-}
 
 fn write_json(path: &Path, value: &serde_json::Value) -> anyhow::Result<()> {
     let mut text = serde_json::to_string_pretty(value)?;

@@ -2,6 +2,7 @@
 #![doc = include_str!("../README.md")]
 
 mod book_cmd;
+mod coverage;
 mod grading;
 mod referentiel;
 mod serve;

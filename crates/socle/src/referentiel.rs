@@ -25,6 +25,9 @@ pub enum ReferentielCommand {
         #[command(flatten)]
         source: ReferentielSource,
     },
+    /// Pour chaque compétence : chapitres qui l'enseignent, questions notées qui l'évaluent
+    /// (code de sortie 1 si une compétence du tronc commun manque d'un côté ou de l'autre).
+    Coverage(crate::coverage::CoverageArgs),
     /// Affiche la fiche d'une compétence.
     Show {
         /// Identifiant de la compétence, par exemple DS.MST.06.
@@ -86,6 +89,7 @@ pub fn run(command: &ReferentielCommand) -> anyhow::Result<ExitCode> {
             stdout.flush().context("écriture sur la sortie standard")?;
             Ok(ExitCode::SUCCESS)
         }
+        ReferentielCommand::Coverage(args) => crate::coverage::run(args),
         ReferentielCommand::Show { id, source } => {
             let referentiel = match load_or_report(source)? {
                 Ok(referentiel) => referentiel,

@@ -65,7 +65,9 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
     std::fs::create_dir_all(&args.data_dir)
         .with_context(|| format!("création du dossier de données {}", args.data_dir.display()))?;
     let book_dir = build_book(args, &referentiel);
-    let state = web::AppState { referentiel: Arc::new(referentiel), data_dir: args.data_dir.clone(), book_dir };
+    let labs_dir = args.labs.is_dir().then(|| args.labs.clone());
+    let state =
+        web::AppState { referentiel: Arc::new(referentiel), data_dir: args.data_dir.clone(), book_dir, labs_dir };
     let runtime = tokio::runtime::Runtime::new().context("démarrage du moteur asynchrone")?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(args.addr)

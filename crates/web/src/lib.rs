@@ -3,6 +3,7 @@
 
 mod assets;
 mod error;
+mod labs;
 mod pages;
 pub mod reports;
 mod routes;
@@ -22,6 +23,8 @@ pub struct AppState {
     pub data_dir: PathBuf,
     /// The built course book served under `/cours/`, when there is one.
     pub book_dir: Option<PathBuf>,
+    /// The labs folder (teacher notebooks; only student versions are served).
+    pub labs_dir: Option<PathBuf>,
 }
 
 /// Serves the application on a bound listener until Ctrl-C or SIGTERM.

@@ -9,7 +9,7 @@ use axum::response::Response;
 use axum::routing::get;
 use tower_http::services::ServeDir;
 
-use crate::{AppState, assets, pages};
+use crate::{AppState, assets, labs, pages};
 
 /// Builds the whole application.
 pub fn router(state: AppState) -> Router {
@@ -22,7 +22,11 @@ pub fn router(state: AppState) -> Router {
         .route("/api/referentiel/{id}", get(pages::api_competence))
         .route("/healthz", get(pages::healthz))
         .route("/static/{name}", get(assets::asset))
-        .route("/cours", get(|| async { Redirect::permanent("/cours/") }));
+        .route("/cours", get(|| async { Redirect::permanent("/cours/") }))
+        .route("/labs", get(|| async { Redirect::permanent("/labs/") }))
+        .route("/labs/", get(labs::index))
+        .route("/labs/{name}/", get(labs::lab))
+        .route("/labs/{name}/{file}", get(labs::notebook));
     let router = match &state.book_dir {
         Some(dir) => router.nest_service("/cours/", ServeDir::new(dir).append_index_html_on_directories(true)),
         None => router.route("/cours/", get(pages::book_missing)),

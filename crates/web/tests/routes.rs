@@ -10,7 +10,12 @@ use tower::ServiceExt;
 
 fn app() -> axum::Router {
     let referentiel = skills::embedded().unwrap_or_else(|err| panic!("{err}"));
-    web::router(web::AppState { referentiel: Arc::new(referentiel), data_dir: std::env::temp_dir(), book_dir: None })
+    web::router(web::AppState {
+        referentiel: Arc::new(referentiel),
+        data_dir: std::env::temp_dir(),
+        book_dir: None,
+        labs_dir: None,
+    })
 }
 
 struct Answer {
@@ -187,4 +192,49 @@ async fn overlong_search_is_refused_in_french() {
     let answer = get(&format!("/referentiel?q={long}")).await;
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
     assert!(answer.body.contains("dépasse 200 caractères"));
+}
+
+#[tokio::test]
+async fn labs_serve_only_student_versions() {
+    let labs = std::env::temp_dir().join(format!("socle-web-labs-{}", std::process::id()));
+    let lab = labs.join("01-essai");
+    std::fs::create_dir_all(&lab).expect("dossier");
+    let fixture =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../socle/tests/fixtures/labo-python/devoir.ipynb");
+    std::fs::copy(fixture, lab.join("python.ipynb")).expect("copie");
+    std::fs::write(lab.join("README.md"), "# Laboratoire d'essai\n\nOn y écrit des fonctions.\n").expect("readme");
+    let referentiel = skills::embedded().unwrap_or_else(|err| panic!("{err}"));
+    let app = web::router(web::AppState {
+        referentiel: Arc::new(referentiel),
+        data_dir: std::env::temp_dir(),
+        book_dir: None,
+        labs_dir: Some(labs.clone()),
+    });
+    let get = |path: &'static str| {
+        let app = app.clone();
+        async move {
+            let response =
+                app.oneshot(Request::get(path).body(Body::empty()).expect("requête")).await.expect("réponse");
+            let status = response.status();
+            let bytes = response.into_body().collect().await.expect("corps").to_bytes();
+            (status, String::from_utf8_lossy(&bytes).into_owned())
+        }
+    };
+    let (status, body) = get("/labs/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Laboratoire d&#39;essai") && body.contains("/labs/01-essai/"), "{body}");
+    let (status, body) = get("/labs/01-essai/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("On y écrit des fonctions.") && body.contains("/labs/01-essai/python.ipynb"));
+    let (status, body) = get("/labs/01-essai/python.ipynb").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("NotImplementedError"), "pas de version élève");
+    for secret in ["return x * x", "HIDDEN", "0.15", "BEGIN SOLUTION"] {
+        assert!(!body.contains(secret), "le notebook servi contient « {secret} »");
+    }
+    for path in ["/labs/99-absent/", "/labs/01-essai/README.md", "/labs/01-essai/rust.ipynb", "/labs/..%2F..%2Fetc/"] {
+        let (status, _) = get(path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+    }
+    let _ = std::fs::remove_dir_all(&labs);
 }
