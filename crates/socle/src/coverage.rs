@@ -28,9 +28,13 @@ struct Place {
     level: String,
 }
 
-/// The graded questions of every teacher notebook under `labs/`, per competence.
-fn assessed(labs: &Path) -> anyhow::Result<(BTreeMap<String, Vec<Place>>, Vec<String>)> {
-    let mut found: BTreeMap<String, Vec<Place>> = BTreeMap::new();
+/// Where each competence appears, by id.
+type Places = BTreeMap<String, Vec<Place>>;
+
+/// The graded questions of every teacher notebook under `labs/`, per competence, and the
+/// problems met reading them.
+fn assessed(labs: &Path) -> anyhow::Result<(Places, Vec<String>)> {
+    let mut found = Places::new();
     let mut problems = Vec::new();
     let Ok(entries) = std::fs::read_dir(labs) else { return Ok((found, problems)) };
     let mut notebooks: Vec<PathBuf> = Vec::new();
@@ -76,7 +80,7 @@ fn assessed(labs: &Path) -> anyhow::Result<(BTreeMap<String, Vec<Place>>, Vec<St
 pub fn run(args: &CoverageArgs) -> anyhow::Result<ExitCode> {
     let referentiel = args.source.load().context("chargement du référentiel")?;
     let chapters = book::chapters(&args.book).context("lecture du livre")?;
-    let mut taught: BTreeMap<String, Vec<Place>> = BTreeMap::new();
+    let mut taught = Places::new();
     for chapter in &chapters.chapters {
         for competence in &chapter.front.competences {
             taught
