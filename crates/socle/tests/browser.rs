@@ -26,6 +26,8 @@ const PAGES: &[(&str, u16, &str)] = &[
     ("/cours/partie-1/regression.html", 200, "cours-regression"),
     ("/cours/partie-1/cadre-juridique.html", 200, "cours-rgpd"),
     ("/cours/partie-2/sante.html", 200, "cours-sante"),
+    ("/labs/", 200, "labs"),
+    ("/labs/09-regression/", 200, "labo-regression"),
 ];
 
 fn node_modules() -> PathBuf {
