@@ -26,7 +26,11 @@ struct Answer {
 }
 
 async fn get(path: &str) -> Answer {
-    let response = app().oneshot(Request::get(path).body(Body::empty()).expect("requête")).await.expect("réponse");
+    get_from(app(), path).await
+}
+
+async fn get_from(app: axum::Router, path: &str) -> Answer {
+    let response = app.oneshot(Request::get(path).body(Body::empty()).expect("requête")).await.expect("réponse");
     let status = response.status();
     let headers = response.headers().clone();
     let content_type = headers.get("content-type").and_then(|value| value.to_str().ok()).unwrap_or_default().to_owned();
@@ -213,11 +217,8 @@ async fn labs_serve_only_student_versions() {
     let get = |path: &'static str| {
         let app = app.clone();
         async move {
-            let response =
-                app.oneshot(Request::get(path).body(Body::empty()).expect("requête")).await.expect("réponse");
-            let status = response.status();
-            let bytes = response.into_body().collect().await.expect("corps").to_bytes();
-            (status, String::from_utf8_lossy(&bytes).into_owned())
+            let answer = get_from(app, path).await;
+            (answer.status, answer.body)
         }
     };
     let (status, body) = get("/labs/").await;
