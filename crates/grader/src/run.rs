@@ -116,18 +116,41 @@ pub async fn execute(
                         break;
                     }
                 }
+                let expressions: Vec<&str> = question.probes.iter().map(|probe| probe.expression.as_str()).collect();
+                // A Rust kernel compiles every cell: when the test code ends with a statement, the
+                // probes ride along as the cell's final tuple, one compile for both. The verdict
+                // is still the reply status; the values are read only if it is `ok`.
+                let fused = assignment.language == Language::Rust
+                    && !expressions.is_empty()
+                    && question.test_code.trim_end().ends_with(';');
                 let test = if question.test_code.is_empty() {
                     None
                 } else {
-                    let outcome = run_code(kernel, &question.test_code, limits, &mut execution).await;
+                    let code = if fused {
+                        format!("{}\n({},)", question.test_code.trim_end(), expressions.join(", "))
+                    } else {
+                        question.test_code.clone()
+                    };
+                    let outcome = run_code(kernel, &code, limits, &mut execution).await;
                     execution.cells[position] = Some(outcome.clone());
                     Some(outcome)
                 };
-                let probes = if test.as_ref().is_some_and(is_dead) || !kernel.is_alive() {
+                let fused_values = test.as_ref().filter(|_| fused).and_then(|outcome| {
+                    if outcome.status != ExecuteStatus::Ok {
+                        return None;
+                    }
+                    match crate::value::parse(outcome.result_text()?) {
+                        crate::value::ProbeValue::List(items) if items.len() == expressions.len() => {
+                            Some(items.iter().map(|item| ProbeRun::Value(item.to_string())).collect::<Vec<_>>())
+                        }
+                        _ => None,
+                    }
+                });
+                let probes = if let Some(values) = fused_values {
+                    values
+                } else if test.as_ref().is_some_and(is_dead) || !kernel.is_alive() {
                     vec![ProbeRun::Dead; question.probes.len()]
                 } else {
-                    let expressions: Vec<&str> =
-                        question.probes.iter().map(|probe| probe.expression.as_str()).collect();
                     evaluate_all(assignment.language, kernel, &expressions, &mut execution).await
                 };
                 if test.as_ref().is_some_and(is_dead) || probes.contains(&ProbeRun::Dead) {
