@@ -139,12 +139,7 @@ pub async fn execute(
                     if outcome.status != ExecuteStatus::Ok {
                         return None;
                     }
-                    match crate::value::parse(outcome.result_text()?) {
-                        crate::value::ProbeValue::List(items) if items.len() == expressions.len() => {
-                            Some(items.iter().map(|item| ProbeRun::Value(item.to_string())).collect::<Vec<_>>())
-                        }
-                        _ => None,
-                    }
+                    split_tuple(outcome.result_text()?, expressions.len())
                 });
                 let probes = if let Some(values) = fused_values {
                     values
@@ -190,6 +185,17 @@ async fn run_code(
     }
 }
 
+/// The values of a tuple of `n` probes shown as one text (`(49.0, "a")`), one per probe; `None`
+/// when the text is not a tuple of that length.
+fn split_tuple(text: &str, n: usize) -> Option<Vec<ProbeRun>> {
+    match crate::value::parse(text) {
+        crate::value::ProbeValue::List(items) if items.len() == n => {
+            Some(items.iter().map(|item| ProbeRun::Value(item.to_string())).collect())
+        }
+        _ => None,
+    }
+}
+
 /// Evaluates a question's probes. A Rust kernel compiles every evaluation, so its probes go as
 /// one tuple and are split here; if that fails (one probe panics), each is evaluated alone.
 async fn evaluate_all(
@@ -201,10 +207,9 @@ async fn evaluate_all(
     if language == Language::Rust && expressions.len() > 1 {
         let tuple = format!("({},)", expressions.join(", "));
         if let ProbeRun::Value(text) = evaluate(kernel, &tuple, execution).await
-            && let crate::value::ProbeValue::List(items) = crate::value::parse(&text)
-            && items.len() == expressions.len()
+            && let Some(values) = split_tuple(&text, expressions.len())
         {
-            return items.iter().map(|item| ProbeRun::Value(item.to_string())).collect();
+            return values;
         }
     }
     let mut results = Vec::with_capacity(expressions.len());
