@@ -31,13 +31,9 @@ const PAGES: &[(&str, u16, &str)] = &[
 ];
 
 fn node_modules() -> PathBuf {
-    let path = std::env::var_os("SOCLE_NODE_MODULES").map(PathBuf::from).unwrap_or_else(|| {
-        let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
-        std::env::var_os("XDG_CACHE_HOME")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| home.join(".cache"))
-            .join("socle/node/node_modules")
-    });
+    let path = std::env::var_os("SOCLE_NODE_MODULES")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| support::cache_dir().join("node/node_modules"));
     assert!(
         path.join("axe-core").exists() && path.join("playwright-core").exists(),
         "axe-core et playwright-core absents de {} : lancez `cargo xtask setup`",

@@ -153,7 +153,7 @@ struct CompetencePage<'a> {
     sector: Option<String>,
     levels: Vec<(&'a LevelInfo, &'a str)>,
     edsf: Vec<(String, String)>,
-    weights: Vec<(&'static str, &'static str, u32)>,
+    weights: Vec<(&'static str, &'a str, u32)>,
 }
 
 impl CompetencePage<'_> {
@@ -183,11 +183,8 @@ pub async fn competence(State(state): State<AppState>, Path(id): Path<String>) -
     let weights = Pillar::DISCIPLINARY
         .iter()
         .map(|pillar| {
-            let label = match pillar {
-                Pillar::Inf => "Informatique",
-                Pillar::Mst => "Mathématiques et statistique",
-                _ => "Métier et domaine",
-            };
+            // Pillar names are référentiel data, like every other label.
+            let label = referentiel.pillar(*pillar).map_or("", |info| info.label.fr.as_str());
             (pillar.code(), label, (competence.weights.get(*pillar) * 100.0).round() as u32)
         })
         .collect();
