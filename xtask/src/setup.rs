@@ -17,7 +17,22 @@ pub fn run(paths: &Paths) -> Result<(), String> {
     python_venv(paths)?;
     evcxr(paths)?;
     kernelspecs(paths)?;
+    labkit(paths)?;
     Ok(())
+}
+
+/// The Rust labs' dependencies: every crate of the lock file downloaded (evcxr asks cargo for
+/// the whole dependency graph, every platform included, inside a sandbox without network), then
+/// labkit's dependencies compiled once into the prepared build folder grading kernels mirror.
+fn labkit(paths: &Paths) -> Result<(), String> {
+    crate::run(paths, "téléchargement des crates du fichier de verrouillage", "cargo", &["fetch", "--locked"], &[])?;
+    crate::run(
+        paths,
+        "dépendances des laboratoires Rust (socle labs setup)",
+        "cargo",
+        &["run", "--quiet", "--locked", "-p", "socle", "--", "labs", "setup", "--no-jupyter-config"],
+        &[],
+    )
 }
 
 /// Debian packages the tests use: Chromium for the browser tests, bubblewrap and socat for the

@@ -10,6 +10,8 @@ const LAYERS: &[(&str, u8)] = &[
     // Foundations: plain data models every domain crate may use.
     ("skills", 0),
     ("notebook", 0),
+    // The labs' library, loaded by evcxr in the sandbox: it depends on no workspace crate.
+    ("labkit", 0),
     // Domain crates, each owning one outside system; they do not depend on each other.
     ("kernel", 1),
     ("store", 1),
@@ -28,9 +30,11 @@ const LAYERS: &[(&str, u8)] = &[
     ("xtask", 5),
 ];
 
-/// Heavy outside libraries and the one crate allowed to depend on each.
+/// Heavy outside libraries and the crate allowed to depend on each; polars also serves the labs'
+/// own library, which learners load in their notebooks.
 const OWNED: &[(&str, &str)] = &[
     ("polars", "indicators"),
+    ("polars", "labkit"),
     ("tantivy", "search"),
     ("sqlx", "store"),
     ("rusqlite", "store"),
@@ -74,7 +78,9 @@ fn violations(metadata: &serde_json::Value) -> Vec<String> {
         for dependency in package["dependencies"].as_array().expect("dependencies") {
             let dep = dependency["name"].as_str().expect("nom de dépendance");
             let is_dev = dependency["kind"].as_str() == Some("dev");
-            if members.contains(&dep) {
+            if dep == "labkit" {
+                violations.push(format!("{name} dépend de labkit, qui ne sert qu'aux carnets des laboratoires"));
+            } else if members.contains(&dep) {
                 let dep_layer = layers.get(dep).copied().unwrap_or(u8::MAX);
                 // Dev-dependencies may reach sideways (tests use real neighbours), never up.
                 let allowed = if is_dev { dep_layer <= layer } else { dep_layer < layer };
@@ -83,11 +89,10 @@ fn violations(metadata: &serde_json::Value) -> Vec<String> {
                         "{name} (couche {layer}) dépend de {dep} (couche {dep_layer}) : arête interdite"
                     ));
                 }
-            } else if !is_dev
-                && let Some((_, owner)) = OWNED.iter().find(|(library, _)| *library == dep)
-                && *owner != name
-            {
-                violations.push(format!("{name} dépend de {dep}, réservé à la crate {owner}"));
+            } else if !is_dev && OWNED.iter().any(|(library, _)| *library == dep) && !OWNED.contains(&(dep, name)) {
+                let owners: Vec<&str> =
+                    OWNED.iter().filter(|(library, _)| *library == dep).map(|(_, owner)| *owner).collect();
+                violations.push(format!("{name} dépend de {dep}, réservé à {}", owners.join(" et ")));
             }
         }
     }
@@ -115,14 +120,16 @@ fn forbidden_edges_are_caught() {
         package("search", &[("tantivy", "")]),
         package("grader", &[("kernel", "dev")]),
         package("kernel", &[]),
+        package("grader", &[("labkit", "")]),
         package("inconnue", &[]),
     ]});
     let found = violations(&metadata);
     let expected = [
         "skills (couche 0) dépend de web (couche 3)",
-        "web dépend de polars, réservé à la crate indicators",
+        "web dépend de polars, réservé à indicators et labkit",
         "extract (couche 1) dépend de search (couche 1)",
         "la crate inconnue n'a pas de couche",
+        "grader dépend de labkit",
     ];
     for needle in expected {
         assert!(found.iter().any(|violation| violation.contains(needle)), "« {needle} » non détecté : {found:#?}");

@@ -4,6 +4,7 @@
 pub mod assignment;
 pub mod canary;
 pub mod feedback;
+pub mod labkit;
 pub mod report;
 pub mod run;
 pub mod score;

@@ -76,13 +76,22 @@ pub async fn execute(
         ..Execution::default()
     };
     let mut rng = canaries.map(Rng::new);
+    let rust = assignment.language == Language::Rust;
+    // Rust cells holding only items (functions, types…) wait for the next question: they are
+    // compiled together with its tests, one compile instead of two (see `run_question`).
+    let mut pending: Vec<usize> = Vec::new();
     for (position, cell) in merged.cells.iter().enumerate() {
         if execution.died_at.is_some() {
             break;
         }
         match cell.kind {
             CellKind::Text => {}
+            CellKind::Code if rust && items_only(&cell.text) => pending.push(position),
             CellKind::Code => {
+                run_items(kernel, merged, &std::mem::take(&mut pending), limits, &mut execution).await;
+                if execution.died_at.is_some() {
+                    break;
+                }
                 let outcome = run_code(kernel, &cell.text, limits, &mut execution).await;
                 if is_dead(&outcome) {
                     execution.died_at = Some(position);
@@ -91,7 +100,8 @@ pub async fn execute(
             }
             CellKind::Question(question_idx) => {
                 let question = &assignment.questions[question_idx];
-                if let Some(rng) = rng.as_mut() {
+                let items = std::mem::take(&mut pending);
+                if let Some(rng) = rng.as_mut().filter(|_| !rust) {
                     // A canary made from the question's own assertions and, where a cell is cheap
                     // to run (Python; every Rust cell is compiled), a generic one, in an order
                     // the submission cannot predict. Rust gets its generic canary at the end.
@@ -120,22 +130,32 @@ pub async fn execute(
                 // A Rust kernel compiles every cell: when the test code ends with a statement, the
                 // probes ride along as the cell's final tuple, one compile for both. The verdict
                 // is still the reply status; the values are read only if it is `ok`.
-                let fused = assignment.language == Language::Rust
+                let probes_ride = rust
                     && !expressions.is_empty()
-                    && question.test_code.trim_end().ends_with(';');
-                let test = if question.test_code.is_empty() {
-                    None
-                } else {
-                    let code = if fused {
-                        format!("{}\n({},)", question.test_code.trim_end(), expressions.join(", "))
-                    } else {
-                        question.test_code.clone()
-                    };
-                    let outcome = run_code(kernel, &code, limits, &mut execution).await;
-                    execution.cells[position] = Some(outcome.clone());
-                    Some(outcome)
+                    && (question.test_code.is_empty() || question.test_code.trim_end().ends_with(';'));
+                let probe_tuple = format!("({},)", expressions.join(", "));
+                let test_code = match (question.test_code.is_empty(), probes_ride) {
+                    (true, true) => Some(probe_tuple.clone()),
+                    (true, false) => None,
+                    (false, true) => Some(format!("{}\n{probe_tuple}", question.test_code.trim_end())),
+                    (false, false) => Some(question.test_code.clone()),
                 };
-                let fused_values = test.as_ref().filter(|_| fused).and_then(|outcome| {
+                let outcome = match test_code {
+                    Some(code) => Some(run_question(kernel, merged, &items, &code, limits, &mut execution).await),
+                    None => {
+                        run_items(kernel, merged, &items, limits, &mut execution).await;
+                        None
+                    }
+                };
+                if execution.died_at.is_some() {
+                    execution.died_at = Some(position);
+                    break;
+                }
+                let test = outcome.clone().filter(|_| !question.test_code.is_empty());
+                if let Some(test) = &test {
+                    execution.cells[position] = Some(test.clone());
+                }
+                let fused_values = outcome.as_ref().filter(|_| probes_ride).and_then(|outcome| {
                     if outcome.status != ExecuteStatus::Ok {
                         return None;
                     }
@@ -152,8 +172,23 @@ pub async fn execute(
                     execution.died_at = Some(position);
                 }
                 execution.questions[question_idx] = Some(QuestionRun { test, probes });
+                // Rust: the canary made from the question's assertions comes after them, once
+                // the answer's functions exist (before, it could not even compile).
+                if rust
+                    && execution.died_at.is_none()
+                    && let Some(rng) = rng.as_mut()
+                    && let Some(derived) = derived_canary(assignment.language, &question.test_code, rng)
+                {
+                    run_canary(kernel, &derived, limits, &mut execution).await;
+                    if execution.died_at.is_some() {
+                        execution.died_at = Some(position);
+                    }
+                }
             }
         }
+    }
+    if execution.died_at.is_none() {
+        run_items(kernel, merged, &pending, limits, &mut execution).await;
     }
     if execution.died_at.is_none()
         && let Some(rng) = rng.as_mut()
@@ -162,6 +197,102 @@ pub async fn execute(
         run_canary(kernel, &code, limits, &mut execution).await;
     }
     execution
+}
+
+/// Whether a Rust cell holds only items (functions, types, `use`, constants…): compiling it runs
+/// nothing, so it may be compiled together with the code that follows.
+pub fn items_only(code: &str) -> bool {
+    !code.trim().is_empty() && syn::parse_file(code).is_ok()
+}
+
+/// Compiles the items-only cells at `positions` as one cell; if that fails, each alone (a failed
+/// compile changes nothing in the kernel), so every cell gets its own outcome.
+async fn run_items(
+    kernel: &mut Kernel,
+    merged: &Merged,
+    positions: &[usize],
+    limits: &ExecuteLimits,
+    execution: &mut Execution,
+) {
+    if positions.is_empty() {
+        return;
+    }
+    if positions.len() > 1 {
+        let code = joined(merged, positions);
+        let outcome = run_code(kernel, &code, limits, execution).await;
+        if outcome.status == ExecuteStatus::Ok {
+            for &position in positions {
+                execution.cells[position] = Some(compiled_with(&outcome));
+            }
+            return;
+        }
+        if is_dead(&outcome) {
+            execution.died_at = Some(positions[0]);
+            return;
+        }
+    }
+    for &position in positions {
+        let outcome = run_code(kernel, &merged.cells[position].text, limits, execution).await;
+        let dead = is_dead(&outcome);
+        execution.cells[position] = Some(outcome);
+        if dead {
+            execution.died_at = Some(position);
+            return;
+        }
+    }
+}
+
+/// Runs a question's test `code` after the items-only cells at `positions`, in one compile when
+/// possible, with exactly the outcome of running them one after the other: if the combined cell
+/// fails, the items run alone; when they compile, the failure was the test's (its verdict);
+/// when they do not, nothing had run (a compile error), and the test runs alone.
+async fn run_question(
+    kernel: &mut Kernel,
+    merged: &Merged,
+    positions: &[usize],
+    code: &str,
+    limits: &ExecuteLimits,
+    execution: &mut Execution,
+) -> ExecuteOutcome {
+    if positions.is_empty() {
+        return run_code(kernel, code, limits, execution).await;
+    }
+    let combined = format!("{}\n{code}", joined(merged, positions));
+    let outcome = run_code(kernel, &combined, limits, execution).await;
+    if outcome.status == ExecuteStatus::Ok {
+        for &position in positions {
+            execution.cells[position] = Some(compiled_with(&outcome));
+        }
+        return outcome;
+    }
+    if is_dead(&outcome) {
+        execution.died_at = Some(positions[0]);
+        return outcome;
+    }
+    run_items(kernel, merged, positions, limits, execution).await;
+    if execution.died_at.is_some() {
+        return outcome;
+    }
+    let items_compiled = positions
+        .iter()
+        .all(|&position| execution.cells[position].as_ref().is_some_and(|cell| cell.status == ExecuteStatus::Ok));
+    if items_compiled { outcome } else { run_code(kernel, code, limits, execution).await }
+}
+
+fn joined(merged: &Merged, positions: &[usize]) -> String {
+    positions.iter().map(|&position| merged.cells[position].text.as_str()).collect::<Vec<_>>().join("\n")
+}
+
+/// The outcome recorded for an items-only cell compiled as part of a larger one: it succeeded
+/// and, holding only items, showed nothing.
+fn compiled_with(outcome: &ExecuteOutcome) -> ExecuteOutcome {
+    ExecuteOutcome {
+        status: ExecuteStatus::Ok,
+        outputs: Vec::new(),
+        truncated: false,
+        execution_count: outcome.execution_count,
+        duration: Duration::ZERO,
+    }
 }
 
 async fn run_code(

@@ -16,8 +16,8 @@ pub use error::KernelError;
 pub use kernel::{ExecuteLimits, Kernel, KernelConfig, KernelInfo};
 pub use outcome::{ExecuteOutcome, ExecuteStatus, Output};
 pub use sandbox::{
-    Enforcement, LimitsInForce, Programs, ReadOnlyBind, SANDBOX_CACHE, SANDBOX_HOME, SANDBOX_RUN, SANDBOX_UID,
-    SANDBOX_USER, SandboxConfig, Transport,
+    BuildFolder, Enforcement, LimitsInForce, Programs, ReadOnlyBind, SANDBOX_BUILD_TEMPLATE, SANDBOX_CACHE,
+    SANDBOX_CRATES, SANDBOX_HOME, SANDBOX_RUN, SANDBOX_UID, SANDBOX_USER, SandboxConfig, Transport,
 };
 pub use spec::{
     CONNECTION_FILE_PLACEHOLDER, KernelSpec, find_kernelspec, list_kernelspecs, parse_kernelspec, read_kernelspec,

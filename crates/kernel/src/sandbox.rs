@@ -25,6 +25,12 @@ pub const SANDBOX_HOME: &str = "/home/eleve";
 pub const SANDBOX_RUN: &str = "/run/socle";
 /// A writable per-kernel folder for compilers' build products (Rust kernels).
 pub const SANDBOX_CACHE: &str = "/var/cache/socle";
+/// Where a prepared build folder (see [`BuildFolder::Mirror`]) is shown read-only.
+pub const SANDBOX_BUILD_TEMPLATE: &str = "/opt/socle/compilation";
+/// Where crates preloaded in Rust kernels are shown read-only, one folder per crate.
+pub const SANDBOX_CRATES: &str = "/opt/socle/crates";
+/// Where evcxr's configuration written by socle is shown read-only (`EVCXR_CONFIG_DIR`).
+const SANDBOX_EVCXR_CONFIG: &str = "/opt/socle/evcxr";
 /// The user id the kernel runs as in the sandbox (mapped to the caller's own user outside).
 pub const SANDBOX_UID: u32 = 1000;
 /// The user name matching [`SANDBOX_UID`].
@@ -42,6 +48,22 @@ pub struct ReadOnlyBind {
     pub host: PathBuf,
     /// Where it appears in the sandbox (absolute), e.g. `/home/eleve/data`.
     pub sandbox: PathBuf,
+}
+
+/// Where a Rust kernel keeps its build products (the folder shown writable at [`SANDBOX_CACHE`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BuildFolder {
+    /// A fresh empty folder, removed at shutdown: every dependency compiles from scratch.
+    #[default]
+    Fresh,
+    /// A fresh folder mirroring a prepared one: the prepared folder is shown read-only at
+    /// [`SANDBOX_BUILD_TEMPLATE`] and the fresh one holds the same tree, its build products being
+    /// symbolic links into the read-only copy. Cargo finds every dependency up to date and
+    /// compiles only the notebook's own code; nothing the kernel does can alter the prepared
+    /// folder, so one submission cannot plant code for the next.
+    Mirror(PathBuf),
+    /// This host folder itself, writable: how a prepared folder is made (by trusted code only).
+    Shared(PathBuf),
 }
 
 /// How the client reaches the kernel's channels.
@@ -115,6 +137,12 @@ pub struct SandboxConfig {
     pub scratch_dir: Option<PathBuf>,
     /// Further host paths shown read-only (lab data).
     pub read_only_binds: Vec<ReadOnlyBind>,
+    /// Where a Rust kernel's build products live.
+    pub build: BuildFolder,
+    /// Crates every Rust (evcxr) kernel loads at startup, as `(name, host folder of its
+    /// sources)`: each is shown read-only under [`SANDBOX_CRATES`] and declared in the evcxr
+    /// configuration socle writes, so notebooks only `use` them.
+    pub preloaded_crates: Vec<(String, PathBuf)>,
     /// Extra environment variables for the kernel; the host environment is never passed on.
     pub env: BTreeMap<String, String>,
     /// How the client reaches the kernel.
@@ -135,6 +163,8 @@ impl Default for SandboxConfig {
             max_open_files: 1024,
             scratch_dir: None,
             read_only_binds: Vec::new(),
+            build: BuildFolder::Fresh,
+            preloaded_crates: Vec::new(),
             env: BTreeMap::new(),
             transport: Transport::Auto,
             use_cgroups: true,
@@ -226,7 +256,8 @@ pub(crate) fn prepare(spec: &KernelSpec, config: &SandboxConfig, key: &str) -> R
     if let Some(bin) = program.parent().filter(|bin| !bin.starts_with("/usr")) {
         path.insert(0, bin.display().to_string());
     }
-    if spec.language.eq_ignore_ascii_case("rust") {
+    let is_rust = spec.language.eq_ignore_ascii_case("rust");
+    if is_rust {
         rust_runtime(&mut runtime, &mut env, &mut path)?;
     }
     env.insert("PATH".to_owned(), path.join(":"));
@@ -237,10 +268,38 @@ pub(crate) fn prepare(spec: &KernelSpec, config: &SandboxConfig, key: &str) -> R
     let mut files = HostFiles { scratch: root.join("home"), root: root.clone(), cgroup: Cgroup::default() };
     let run = root.join("run");
     let etc = root.join("etc");
-    let cache = root.join("cache");
-    for dir in [&run, &etc, &cache, &files.scratch] {
+    if is_rust {
+        let config_dir = root.join("evcxr");
+        write_evcxr_config(&config_dir, &config.preloaded_crates)?;
+        runtime.push(ReadOnlyBind { host: config_dir, sandbox: PathBuf::from(SANDBOX_EVCXR_CONFIG) });
+        env.insert("EVCXR_CONFIG_DIR".to_owned(), SANDBOX_EVCXR_CONFIG.to_owned());
+        for (name, host) in &config.preloaded_crates {
+            runtime.push(ReadOnlyBind { host: host.clone(), sandbox: Path::new(SANDBOX_CRATES).join(name) });
+        }
+    }
+    let fresh_cache = root.join("cache");
+    for dir in [&run, &etc, &fresh_cache, &files.scratch] {
         std::fs::create_dir(dir).map_err(|err| KernelError::io(format!("création de {}", dir.display()), err))?;
     }
+    let cache = match &config.build {
+        BuildFolder::Fresh => fresh_cache,
+        BuildFolder::Mirror(template) => {
+            if !template.is_dir() {
+                return Err(KernelError::InvalidSandbox(format!(
+                    "le dossier de compilation préparé {} n'existe pas",
+                    template.display()
+                )));
+            }
+            mirror_build_folder(template, &fresh_cache, Path::new(SANDBOX_BUILD_TEMPLATE))?;
+            runtime.push(ReadOnlyBind { host: template.clone(), sandbox: PathBuf::from(SANDBOX_BUILD_TEMPLATE) });
+            fresh_cache
+        }
+        BuildFolder::Shared(dir) => {
+            std::fs::create_dir_all(dir)
+                .map_err(|err| KernelError::io(format!("création de {}", dir.display()), err))?;
+            dir.clone()
+        }
+    };
     let scratch = match &config.scratch_dir {
         Some(dir) => {
             if !dir.is_dir() {
@@ -346,6 +405,59 @@ pub(crate) fn prepare(spec: &KernelSpec, config: &SandboxConfig, key: &str) -> R
         .stderr(Stdio::piped())
         .kill_on_drop(true);
     Ok(Prepared { command, files, socket_prefix, limits })
+}
+
+/// evcxr's configuration: the settings grading needs in force before anything compiles (a change
+/// of optimisation level later would rebuild every dependency) and the preloaded crates.
+fn write_evcxr_config(dir: &Path, crates: &[(String, PathBuf)]) -> Result<(), KernelError> {
+    let mut text = String::from(
+        "# Written by socle for this kernel.\n[evcxr]\nopt_level = \"0\"\npreserve_vars_on_panic = false\noffline_mode = true\n\n[dependencies]\n",
+    );
+    for (name, _) in crates {
+        let valid = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        if !valid {
+            return Err(KernelError::InvalidSandbox(format!("nom de crate préchargée invalide : « {name} »")));
+        }
+        text.push_str(&format!("{name} = {{ path = \"{SANDBOX_CRATES}/{name}\" }}\n"));
+    }
+    let io = |err| KernelError::io(format!("écriture de la configuration d'evcxr dans {}", dir.display()), err);
+    std::fs::create_dir(dir).map_err(io)?;
+    std::fs::write(dir.join("evcxr.toml"), text).map_err(io)
+}
+
+/// Recreates `template`'s tree under `dest`: folders are made, build products become symbolic
+/// links to their read-only copy under `inside` (the template's path in the sandbox), and the files
+/// cargo and evcxr rewrite on every build are copied (manifests, lock files, the notebook's own
+/// crate) or left out (the notebook crate's previous products, rebuilt anyway).
+fn mirror_build_folder(template: &Path, dest: &Path, inside: &Path) -> Result<(), KernelError> {
+    let io =
+        |what: &Path, err| KernelError::io(format!("préparation du dossier de compilation ({})", what.display()), err);
+    let mut stack = vec![PathBuf::new()];
+    while let Some(relative) = stack.pop() {
+        let dir = template.join(&relative);
+        for entry in std::fs::read_dir(&dir).map_err(|err| io(&dir, err))? {
+            let entry = entry.map_err(|err| io(&dir, err))?;
+            let name = entry.file_name();
+            let name_text = name.to_string_lossy();
+            let relative = relative.join(&name);
+            let in_target = relative.starts_with("evcxr/target");
+            // evcxr's own crate is called `ctx`: its products are rebuilt for every notebook.
+            if in_target && (name_text.starts_with("ctx") || name_text.starts_with("libctx")) {
+                continue;
+            }
+            let file_type = entry.file_type().map_err(|err| io(&relative, err))?;
+            let target = dest.join(&relative);
+            if file_type.is_dir() {
+                std::fs::create_dir(&target).map_err(|err| io(&target, err))?;
+                stack.push(relative);
+            } else if in_target && !matches!(&*name_text, ".cargo-lock" | ".rustc_info.json") {
+                std::os::unix::fs::symlink(inside.join(&relative), &target).map_err(|err| io(&target, err))?;
+            } else if file_type.is_file() {
+                std::fs::copy(entry.path(), &target).map_err(|err| io(&target, err))?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Starts one `socat` per channel (each in a subshell, so that the sandbox's init reaps them),
@@ -633,7 +745,9 @@ fn check_bind(bind: &ReadOnlyBind) -> Result<(), KernelError> {
             target.display()
         )));
     }
-    for reserved in ["/usr", "/etc", "/proc", "/dev", "/bin", "/lib", "/lib64", "/sbin", SANDBOX_RUN, SANDBOX_CACHE] {
+    for reserved in
+        ["/usr", "/etc", "/proc", "/dev", "/bin", "/lib", "/lib64", "/sbin", "/opt/socle", SANDBOX_RUN, SANDBOX_CACHE]
+    {
         if target.starts_with(reserved) {
             return Err(KernelError::InvalidSandbox(format!(
                 "la destination {} est réservée au bac à sable ({reserved})",
@@ -711,6 +825,44 @@ pub(crate) fn remove_tree(root: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_mirrored_build_folder_links_products_and_copies_what_cargo_rewrites() {
+        let root = make_private_dir().expect("dossier");
+        let template = root.join("modele");
+        let deps = template.join("evcxr/target/x86_64-unknown-linux-gnu/debug/deps");
+        std::fs::create_dir_all(&deps).unwrap();
+        std::fs::create_dir_all(template.join("evcxr/src")).unwrap();
+        for (file, text) in [
+            ("evcxr/Cargo.toml", "[package]"),
+            ("evcxr/src/lib.rs", "// code"),
+            ("evcxr/target/.rustc_info.json", "{}"),
+            ("evcxr/target/x86_64-unknown-linux-gnu/debug/.cargo-lock", ""),
+            ("evcxr/target/x86_64-unknown-linux-gnu/debug/deps/libpolars-1.rlib", "polars"),
+            ("evcxr/target/x86_64-unknown-linux-gnu/debug/deps/libctx.so", "previous notebook"),
+        ] {
+            std::fs::write(template.join(file), text).unwrap();
+        }
+        let dest = root.join("copie");
+        std::fs::create_dir(&dest).unwrap();
+        mirror_build_folder(&template, &dest, Path::new("/opt/socle/compilation")).unwrap();
+        let link = dest.join("evcxr/target/x86_64-unknown-linux-gnu/debug/deps/libpolars-1.rlib");
+        assert_eq!(
+            std::fs::read_link(&link).unwrap(),
+            Path::new("/opt/socle/compilation/evcxr/target/x86_64-unknown-linux-gnu/debug/deps/libpolars-1.rlib")
+        );
+        for copied in [
+            "evcxr/Cargo.toml",
+            "evcxr/src/lib.rs",
+            "evcxr/target/.rustc_info.json",
+            "evcxr/target/x86_64-unknown-linux-gnu/debug/.cargo-lock",
+        ] {
+            let meta = std::fs::symlink_metadata(dest.join(copied)).unwrap();
+            assert!(meta.file_type().is_file(), "{copied} doit être une copie");
+        }
+        assert!(!dest.join("evcxr/target/x86_64-unknown-linux-gnu/debug/deps/libctx.so").exists());
+        assert!(remove_tree(&root));
+    }
 
     #[test]
     fn binds_are_checked() {

@@ -73,6 +73,23 @@ impl RunArgs {
     }
 }
 
+/// For a Rust assignment: labkit preloaded in the kernels, its dependencies prepared once (the
+/// first time takes minutes; later kernels start from the prepared build folder).
+async fn lab_environment(assignment: &Assignment, config: &mut GradeConfig) -> anyhow::Result<()> {
+    if assignment.language != grader::Language::Rust {
+        return Ok(());
+    }
+    let search_path = kernel::search_path();
+    let spec = kernel::find_kernelspec(&assignment.kernel, &search_path)
+        .or_else(|_| kernel::find_kernelspec(assignment.language.default_kernel(), &search_path))
+        .context("noyau Rust")?;
+    match crate::labs_cmd::ensure_labkit(&spec).await? {
+        Some((kit, stamp)) => kit.apply(&stamp, &mut config.kernel),
+        None => eprintln!("labkit introuvable (variable SOCLE_LABKIT) : les carnets Rust s'exécutent sans lui."),
+    }
+    Ok(())
+}
+
 fn stem(path: &Path) -> String {
     path.file_stem().map(|stem| stem.to_string_lossy().into_owned()).unwrap_or_else(|| "devoir".to_owned())
 }
@@ -125,8 +142,10 @@ pub fn assign(args: &AssignArgs) -> anyhow::Result<ExitCode> {
         }
         return Ok(ExitCode::from(EXIT_INVALID));
     }
-    let config = args.run.config();
-    let Some(expected) = runtime()?.block_on(expected_values(&assignment, &config))? else {
+    let mut config = args.run.config();
+    let runtime = runtime()?;
+    runtime.block_on(lab_environment(&assignment, &mut config))?;
+    let Some(expected) = runtime.block_on(expected_values(&assignment, &config))? else {
         return Ok(ExitCode::from(EXIT_INVALID));
     };
     let student_dir = args.out.join("student");
@@ -172,7 +191,7 @@ fn write_json(path: &Path, value: &serde_json::Value) -> anyhow::Result<()> {
 /// Loads an assignment from a teacher notebook or an autograder bundle, with expected values.
 async fn load_for_grading(
     path: &Path,
-    config: &GradeConfig,
+    config: &mut GradeConfig,
 ) -> anyhow::Result<Result<(Assignment, Expected), ExitCode>> {
     if path.is_dir() {
         let notebooks: Vec<PathBuf> = std::fs::read_dir(path)
@@ -198,12 +217,14 @@ async fn load_for_grading(
             .with_context(|| format!("lecture de {}", expected_path.display()))?;
         let expected: Expected =
             serde_json::from_str(&text).with_context(|| format!("{} n'est pas valide", expected_path.display()))?;
+        lab_environment(&assignment, config).await?;
         return Ok(Ok((assignment, expected)));
     }
     let assignment = match read_assignment(path)? {
         Ok(assignment) => assignment,
         Err(code) => return Ok(Err(code)),
     };
+    lab_environment(&assignment, config).await?;
     match expected_values(&assignment, config).await? {
         Some(expected) => Ok(Ok((assignment, expected))),
         None => Ok(Err(ExitCode::from(EXIT_INVALID))),
@@ -219,12 +240,13 @@ fn seed(index: usize) -> u64 {
 
 /// `socle grade`.
 pub fn grade(args: &GradeArgs) -> anyhow::Result<ExitCode> {
-    let config = Arc::new(args.run.config());
+    let mut config = args.run.config();
     let runtime = runtime()?;
-    let (assignment, expected) = match runtime.block_on(load_for_grading(&args.assignment, &config))? {
+    let (assignment, expected) = match runtime.block_on(load_for_grading(&args.assignment, &mut config))? {
         Ok(loaded) => loaded,
         Err(code) => return Ok(code),
     };
+    let config = Arc::new(config);
     let assignment = Arc::new(assignment);
     let expected = Arc::new(expected);
     std::fs::create_dir_all(&args.out).with_context(|| format!("création de {}", args.out.display()))?;
@@ -395,8 +417,10 @@ pub fn check(args: &CheckArgs) -> anyhow::Result<ExitCode> {
         Ok(assignment) => assignment,
         Err(code) => return Ok(code),
     };
-    let config = args.run.config();
-    let execution = runtime()?.block_on(async {
+    let mut config = args.run.config();
+    let runtime = runtime()?;
+    runtime.block_on(lab_environment(&assignment, &mut config))?;
+    let execution = runtime.block_on(async {
         let mut kernel = grader::start_kernel(&assignment, &config).await?;
         let merged = assignment.merge(None);
         let execution = grader::run::execute(&assignment, &merged, &mut kernel, &config.limits, None).await;

@@ -4,6 +4,7 @@
 mod book_cmd;
 mod coverage;
 mod grading;
+mod labs_cmd;
 mod referentiel;
 mod serve;
 
@@ -47,6 +48,9 @@ enum Command {
     /// Construit le livre du cours.
     #[command(subcommand)]
     Book(book_cmd::BookCommand),
+    /// Prépare la machine pour les laboratoires (noyaux, dépendances Rust).
+    #[command(subcommand)]
+    Labs(labs_cmd::LabsCommand),
 }
 
 /// Where the référentiel comes from: a folder given by the user, or the copy built in.
@@ -83,6 +87,7 @@ fn main() -> ExitCode {
         Command::Grade(args) => grading::grade(&args),
         Command::Check(args) => grading::check(&args),
         Command::Book(command) => book_cmd::run(&command),
+        Command::Labs(command) => labs_cmd::run(&command),
     };
     match result {
         Ok(code) => code,
