@@ -103,3 +103,64 @@ async fn the_rust_sandbox_has_no_network_and_no_view_of_the_host() {
     assert_eq!(std::fs::read_to_string(rust.scratch_dir().join("rendu.txt")).expect("rendu"), "fait");
     rust.shutdown().await;
 }
+
+/// A kernel mirroring a prepared build folder compiles against it but cannot change it: the
+/// folder is read-only in the sandbox, and so is every build product linked from the kernel's
+/// own writable folder.
+#[tokio::test]
+async fn a_mirrored_build_folder_serves_every_kernel_and_no_kernel_can_alter_it() {
+    let prepared = std::env::temp_dir().join(format!("socle-test-modele-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&prepared);
+    let mut config = common::config();
+    config.sandbox.build = kernel::BuildFolder::Shared(prepared.clone());
+    let mut builder = common::start("rust", &config).await;
+    let outcome = builder.execute("fn triple(x: i32) -> i32 { 3 * x }\ntriple(2)").await.expect("exécution");
+    assert_eq!(outcome.result_text(), Some("6"), "{outcome:?}");
+    builder.shutdown().await;
+    let snapshot = |root: &std::path::Path| {
+        let mut files = Vec::new();
+        let mut stack = vec![root.to_path_buf()];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).expect("lecture").flatten() {
+                let meta = entry.metadata().expect("métadonnées");
+                if meta.is_dir() {
+                    stack.push(entry.path());
+                } else {
+                    files.push((entry.path(), meta.len(), meta.modified().ok()));
+                }
+            }
+        }
+        files.sort();
+        files
+    };
+    let before = snapshot(&prepared);
+    assert!(before.iter().any(|(path, _, _)| path.to_string_lossy().contains("/target/")), "rien de compilé");
+
+    config.sandbox.build = kernel::BuildFolder::Mirror(prepared.clone());
+    let mut rust = common::start("rust", &config).await;
+    assert_eq!(rust.execute("2 + 2").await.expect("exécution").result_text(), Some("4"));
+    // Open for writing every build product linked from the kernel's folder, and every file of
+    // the prepared folder itself: each attempt must fail.
+    let attack = r#"
+let mut written = 0;
+let mut refused = 0;
+let mut stack = vec![std::path::PathBuf::from("/var/cache/socle/evcxr/target"), std::path::PathBuf::from("/opt/socle/compilation")];
+while let Some(dir) = stack.pop() {
+    for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() && !path.is_symlink() { stack.push(path); continue; }
+        // The kernel's own copies (lock files, its own crate) are its to write.
+        if path.starts_with("/var/cache/socle") && !path.is_symlink() { continue; }
+        match std::fs::OpenOptions::new().append(true).open(&path) {
+            Ok(_) => written += 1,
+            Err(_) => refused += 1,
+        }
+    }
+}
+(written, refused > 0)"#;
+    let outcome = rust.execute(attack).await.expect("exécution");
+    assert_eq!(outcome.result_text(), Some("(0, true)"), "{outcome:?}");
+    rust.shutdown().await;
+    assert_eq!(snapshot(&prepared), before, "le dossier préparé a changé");
+    std::fs::remove_dir_all(&prepared).expect("nettoyage");
+}
