@@ -11,13 +11,18 @@ const USAGE: &str = "\
 Utilisation : cargo xtask <TÂCHE>
 
 Tâches :
-  ci      installe ce qui manque, puis : format, clippy -D warnings, documentation, livre, tests
+  ci      installe ce qui manque, puis : jeux de données, format, clippy -D warnings,
+          documentation, livre, tests
   setup   installe ce que les tests demandent et que cargo n'installe pas (Chromium,
           axe-core, environnement Python, noyaux Jupyter) ; ne refait rien de déjà fait
   bench grade [--n N] [--jobs N]
           corrige N copies avec socle et avec nbgrader (Python), et avec evcxr cellule par
           cellule (Rust), dans le même passage ; affiche les secondes par copie et le rapport
   env     affiche les variables d'environnement que les tests utilisent (à évaluer dans un shell)
+  datasets check [--fix-checksums]
+          vérifie chaque dossier de datasets/ : dataset.toml, sommes sha256, en-têtes, types
+          et nombre de lignes des CSV, fiche descriptive du livre, usage par un laboratoire ou
+          un chapitre ; --fix-checksums réécrit d'abord sha256 et rows après une régénération
 
 Les caches (cible de compilation, environnement Python, modules npm) vont dans
 $SOCLE_CACHE_DIR, par défaut ${XDG_CACHE_HOME:-~/.cache}/socle.";
@@ -31,6 +36,12 @@ fn main() -> ExitCode {
         Some("bench") => match args.get(1).map(String::as_str) {
             Some("grade") => bench::grade(&Paths::new(), &args[2..]),
             other => Err(format!("banc d'essai inconnu « {} » ; bancs : grade", other.unwrap_or("(aucun)"))),
+        },
+        Some("datasets") => match args.get(1).map(String::as_str) {
+            Some("check") => datasets_check(&Paths::new(), &args[2..]),
+            other => {
+                Err(format!("action inconnue « {} » pour datasets ; actions : check", other.unwrap_or("(aucune)")))
+            }
         },
         Some("env") => {
             for (key, value) in Paths::new().env() {
@@ -163,10 +174,49 @@ fn count_before(text: &str, word: &str) -> u64 {
         .unwrap_or(0)
 }
 
+/// `cargo xtask datasets check [--fix-checksums]`: prints every problem, fails if there is one.
+fn datasets_check(paths: &Paths, args: &[String]) -> Result<(), String> {
+    let mut fix = false;
+    for arg in args {
+        match arg.as_str() {
+            "--fix-checksums" => fix = true,
+            other => return Err(format!("option inconnue « {other} » ; option acceptée : --fix-checksums")),
+        }
+    }
+    if fix {
+        let fixed = xtask::datasets::fix_checksums(&paths.root);
+        for change in &fixed.changes {
+            println!("réécrit : {change}");
+        }
+        for problem in &fixed.problems {
+            eprintln!("{problem}");
+        }
+        if fixed.changes.is_empty() && fixed.problems.is_empty() {
+            println!("Sommes sha256 et nombres de lignes déjà à jour.");
+        }
+    }
+    let report = xtask::datasets::check(&paths.root);
+    for problem in &report.problems {
+        eprintln!("{problem}");
+    }
+    if report.problems.is_empty() {
+        println!(
+            "{} jeu(x) de données vérifié(s) ({}) : aucun problème.",
+            report.datasets.len(),
+            report.datasets.join(", ")
+        );
+        Ok(())
+    } else {
+        Err(format!("{} problème(s) dans les jeux de données", report.problems.len()))
+    }
+}
+
 fn ci() -> Result<(), String> {
     let paths = Paths::new();
     let started = Instant::now();
     setup::run(&paths)?;
+    println!("\n==> jeux de données");
+    datasets_check(&paths, &[])?;
     run(&paths, "format", "cargo", &["fmt", "--all", "--check"], &[])?;
     run(
         &paths,

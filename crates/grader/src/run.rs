@@ -173,8 +173,15 @@ pub async fn execute(
                 }
                 execution.questions[question_idx] = Some(QuestionRun { test, probes });
                 // Rust: the canary made from the question's assertions comes after them, once
-                // the answer's functions exist (before, it could not even compile).
+                // the answer's functions exist (before, it could not even compile), and only when
+                // they passed: assertions that failed score nothing, so there is nothing for a
+                // canary to protect, and each Rust cell costs a compile.
+                let passed = execution.questions[question_idx]
+                    .as_ref()
+                    .and_then(|run| run.test.as_ref())
+                    .is_some_and(|test| test.status == ExecuteStatus::Ok);
                 if rust
+                    && passed
                     && execution.died_at.is_none()
                     && let Some(rng) = rng.as_mut()
                     && let Some(derived) = derived_canary(assignment.language, &question.test_code, rng)
