@@ -106,3 +106,49 @@ fn grade_lab(lab: &std::path::Path, name: &str, file: &str) -> Result<(), Vec<St
     }
     if failures.is_empty() { Ok(()) } else { Err(failures) }
 }
+
+/// The graded cells of a notebook: (grade_id, points, competences, level), in order.
+fn graded_cells(path: &std::path::Path) -> Vec<(String, f64, Vec<String>, String)> {
+    let text = std::fs::read_to_string(path).expect("notebook");
+    let notebook: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    notebook["cells"]
+        .as_array()
+        .expect("cellules")
+        .iter()
+        .filter(|cell| cell["metadata"]["nbgrader"]["grade"].as_bool() == Some(true))
+        .map(|cell| {
+            let nbgrader = &cell["metadata"]["nbgrader"];
+            let socle = &cell["metadata"]["socle"];
+            let mut competences: Vec<String> = socle["competences"]
+                .as_array()
+                .map(|ids| ids.iter().filter_map(|id| id.as_str().map(str::to_owned)).collect())
+                .unwrap_or_default();
+            competences.sort();
+            (
+                nbgrader["grade_id"].as_str().unwrap_or_default().to_owned(),
+                nbgrader["points"].as_f64().unwrap_or_default(),
+                competences,
+                socle["level"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn rust_and_python_twins_ask_the_same_questions_for_the_same_points_and_competences() {
+    let mut problems = Vec::new();
+    for entry in std::fs::read_dir(workspace().join("labs")).expect("labs/").flatten() {
+        let (python, rust) = (entry.path().join("python.ipynb"), entry.path().join("rust.ipynb"));
+        if !(python.exists() && rust.exists()) {
+            continue;
+        }
+        let (python_cells, rust_cells) = (graded_cells(&python), graded_cells(&rust));
+        if python_cells != rust_cells {
+            problems.push(format!(
+                "{} : Python {python_cells:?}\n    ≠ Rust {rust_cells:?}",
+                entry.file_name().to_string_lossy()
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "jumeaux différents :\n{}", problems.join("\n"));
+}
