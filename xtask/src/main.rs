@@ -141,7 +141,10 @@ fn run_tests(paths: &Paths) -> Result<(), String> {
     println!("\n==> tests");
     let started = Instant::now();
     let mut command = Command::new("cargo");
-    command.args(["test", "--workspace", "--locked"]).current_dir(&paths.root).stdout(std::process::Stdio::piped());
+    command
+        .args(["test", "--workspace", "--locked", "--no-fail-fast"])
+        .current_dir(&paths.root)
+        .stdout(std::process::Stdio::piped());
     for (key, value) in paths.env() {
         command.env(key, value);
     }

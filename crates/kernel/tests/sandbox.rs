@@ -257,8 +257,9 @@ async fn cpu_time_and_file_size_are_limited() {
     let mut python = common::start("python3", &config).await;
     let limits = ExecuteLimits { timeout: Duration::from_secs(30), ..config.execution.clone() };
     let outcome = python.execute_with("while True:\n    pass", &limits).await.expect("exécution");
+    // Killed by RLIMIT_CPU (dead), not stopped by the 30-s wall-clock timeout (which would say
+    // Timeout): no duration is asserted, a busy machine stretches the 3 CPU seconds.
     assert_eq!(outcome.status, ExecuteStatus::Dead, "{outcome:?}");
-    assert!(outcome.duration < Duration::from_secs(10), "{:?}", outcome.duration);
     python.shutdown().await;
 }
 
