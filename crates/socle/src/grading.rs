@@ -55,9 +55,10 @@ pub struct CheckArgs {
 /// Execution options shared by the three commands.
 #[derive(clap::Args, Clone)]
 pub struct RunArgs {
-    /// Temps maximal d'une cellule, en secondes.
-    #[arg(long = "timeout-cell", default_value_t = 60, value_name = "S")]
-    timeout_cell: u64,
+    /// Temps maximal d'une cellule, en secondes (par défaut : 60 en Python, 180 en Rust, où chaque
+    /// cellule est d'abord compilée).
+    #[arg(long = "timeout-cell", value_name = "S")]
+    timeout_cell: Option<u64>,
     /// Fichiers de données du laboratoire, copiés dans le dossier de travail de chaque noyau.
     #[arg(long = "data", value_name = "FICHIER")]
     data: Vec<PathBuf>,
@@ -66,7 +67,7 @@ pub struct RunArgs {
 impl RunArgs {
     fn config(&self) -> GradeConfig {
         let mut config = GradeConfig::default();
-        config.limits.timeout = Duration::from_secs(self.timeout_cell.max(1));
+        config.limits.timeout = Duration::from_secs(self.timeout_cell.unwrap_or(DEFAULT_TIMEOUT_CELL).max(1));
         config.kernel.execution = config.limits.clone();
         config.data_files = self.data.clone();
         config
@@ -75,9 +76,17 @@ impl RunArgs {
 
 /// For a Rust assignment: labkit preloaded in the kernels, its dependencies prepared once (the
 /// first time takes minutes; later kernels start from the prepared build folder).
-async fn lab_environment(assignment: &Assignment, config: &mut GradeConfig) -> anyhow::Result<()> {
+async fn lab_environment(
+    assignment: &Assignment,
+    config: &mut GradeConfig,
+    timeout_cell: Option<u64>,
+) -> anyhow::Result<()> {
     if assignment.language != grader::Language::Rust {
         return Ok(());
+    }
+    if timeout_cell.is_none() {
+        config.limits.timeout = Duration::from_secs(DEFAULT_TIMEOUT_CELL_RUST);
+        config.kernel.execution = config.limits.clone();
     }
     let search_path = kernel::search_path();
     let spec = kernel::find_kernelspec(&assignment.kernel, &search_path)
@@ -89,6 +98,11 @@ async fn lab_environment(assignment: &Assignment, config: &mut GradeConfig) -> a
     }
     Ok(())
 }
+
+/// Default time of a cell, in seconds; a Rust cell also compiles, longer on a busy machine.
+const DEFAULT_TIMEOUT_CELL: u64 = 60;
+/// Default time of a Rust cell, in seconds.
+const DEFAULT_TIMEOUT_CELL_RUST: u64 = 180;
 
 fn stem(path: &Path) -> String {
     path.file_stem().map(|stem| stem.to_string_lossy().into_owned()).unwrap_or_else(|| "devoir".to_owned())
@@ -144,7 +158,7 @@ pub fn assign(args: &AssignArgs) -> anyhow::Result<ExitCode> {
     }
     let mut config = args.run.config();
     let runtime = runtime()?;
-    runtime.block_on(lab_environment(&assignment, &mut config))?;
+    runtime.block_on(lab_environment(&assignment, &mut config, args.run.timeout_cell))?;
     let Some(expected) = runtime.block_on(expected_values(&assignment, &config))? else {
         return Ok(ExitCode::from(EXIT_INVALID));
     };
@@ -192,6 +206,7 @@ fn write_json(path: &Path, value: &serde_json::Value) -> anyhow::Result<()> {
 async fn load_for_grading(
     path: &Path,
     config: &mut GradeConfig,
+    timeout_cell: Option<u64>,
 ) -> anyhow::Result<Result<(Assignment, Expected), ExitCode>> {
     if path.is_dir() {
         let notebooks: Vec<PathBuf> = std::fs::read_dir(path)
@@ -217,14 +232,14 @@ async fn load_for_grading(
             .with_context(|| format!("lecture de {}", expected_path.display()))?;
         let expected: Expected =
             serde_json::from_str(&text).with_context(|| format!("{} n'est pas valide", expected_path.display()))?;
-        lab_environment(&assignment, config).await?;
+        lab_environment(&assignment, config, timeout_cell).await?;
         return Ok(Ok((assignment, expected)));
     }
     let assignment = match read_assignment(path)? {
         Ok(assignment) => assignment,
         Err(code) => return Ok(Err(code)),
     };
-    lab_environment(&assignment, config).await?;
+    lab_environment(&assignment, config, timeout_cell).await?;
     match expected_values(&assignment, config).await? {
         Some(expected) => Ok(Ok((assignment, expected))),
         None => Ok(Err(ExitCode::from(EXIT_INVALID))),
@@ -242,10 +257,11 @@ fn seed(index: usize) -> u64 {
 pub fn grade(args: &GradeArgs) -> anyhow::Result<ExitCode> {
     let mut config = args.run.config();
     let runtime = runtime()?;
-    let (assignment, expected) = match runtime.block_on(load_for_grading(&args.assignment, &mut config))? {
-        Ok(loaded) => loaded,
-        Err(code) => return Ok(code),
-    };
+    let (assignment, expected) =
+        match runtime.block_on(load_for_grading(&args.assignment, &mut config, args.run.timeout_cell))? {
+            Ok(loaded) => loaded,
+            Err(code) => return Ok(code),
+        };
     let config = Arc::new(config);
     let assignment = Arc::new(assignment);
     let expected = Arc::new(expected);
@@ -419,7 +435,7 @@ pub fn check(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     };
     let mut config = args.run.config();
     let runtime = runtime()?;
-    runtime.block_on(lab_environment(&assignment, &mut config))?;
+    runtime.block_on(lab_environment(&assignment, &mut config, args.run.timeout_cell))?;
     let execution = runtime.block_on(async {
         let mut kernel = grader::start_kernel(&assignment, &config).await?;
         let merged = assignment.merge(None);
