@@ -12,6 +12,10 @@ use std::time::{Duration, Instant};
 use kernel::{BuildFolder, KernelConfig, KernelSpec};
 use md5::{Digest, Md5};
 
+/// Layout of a prepared folder; part of the stamp, so a new layout prepares a new folder.
+const FORMAT: &str = "labkit-prepared-2: sources copied into the folder";
+/// The copy of labkit's sources inside a prepared folder, the one kernels load.
+const SOURCES_DIR: &str = "labkit";
 /// File written last in a prepared folder: its presence means the preparation completed.
 const READY_FILE: &str = "pret";
 
@@ -77,6 +81,7 @@ impl LabKit {
     /// A digest of everything that decides the prepared folder's contents.
     pub fn stamp(&self, spec: &KernelSpec) -> Result<String, LabKitError> {
         let mut hasher = Md5::new();
+        hasher.update(FORMAT.as_bytes());
         let mut files = Vec::new();
         collect_files(&self.source, &mut files).map_err(io_error(format!("lecture de {}", self.source.display())))?;
         files.sort();
@@ -124,9 +129,15 @@ impl LabKit {
         config.startup_timeout = config.startup_timeout.max(Duration::from_secs(300));
         let sandbox = &mut config.sandbox;
         sandbox.preloaded_crates.retain(|(name, _)| name != "labkit");
-        sandbox.preloaded_crates.push(("labkit".to_owned(), self.source.clone()));
+        // The prepared folder's own copy of the sources: cargo judges a path dependency fresh
+        // by its files' modification times, and a fresh clone of the repository has new ones
+        // (same contents, as the stamp guarantees).
         if self.is_prepared(stamp) {
-            sandbox.build = BuildFolder::Mirror(self.prepared_dir(stamp));
+            let prepared = self.prepared_dir(stamp);
+            sandbox.preloaded_crates.push(("labkit".to_owned(), prepared.join(SOURCES_DIR)));
+            sandbox.build = BuildFolder::Mirror(prepared);
+        } else {
+            sandbox.preloaded_crates.push(("labkit".to_owned(), self.source.clone()));
         }
         // rust-analyzer, which evcxr runs to type each variable, reads polars' whole source.
         sandbox.memory_bytes = sandbox.memory_bytes.max(4 << 30);
@@ -174,8 +185,10 @@ impl LabKit {
             std::fs::copy(&lock, evcxr_dir.join("Cargo.lock"))
                 .map_err(io_error(format!("copie de {}", lock.display())))?;
         }
+        let sources = work.join(SOURCES_DIR);
+        copy_sources(&self.source, &sources).map_err(io_error(format!("copie de {}", self.source.display())))?;
         let mut config = KernelConfig::default();
-        config.sandbox.preloaded_crates = vec![("labkit".to_owned(), self.source.clone())];
+        config.sandbox.preloaded_crates = vec![("labkit".to_owned(), sources)];
         config.sandbox.build = BuildFolder::Shared(work.clone());
         // Compiling polars: big files, many processes, long CPU time. This is trusted code.
         config.sandbox.memory_bytes = 12 << 30;
@@ -271,6 +284,24 @@ fn locked_closure(lock: &str, root: &str) -> Vec<String> {
         }
     }
     seen.into_iter().collect()
+}
+
+/// Copies a crate's sources (not its `target/` nor hidden files), keeping nothing else.
+fn copy_sources(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        if name == "target" || name.to_string_lossy().starts_with('.') {
+            continue;
+        }
+        if entry.file_type()?.is_dir() {
+            copy_sources(&entry.path(), &to.join(&name))?;
+        } else {
+            std::fs::copy(entry.path(), to.join(&name))?;
+        }
+    }
+    Ok(())
 }
 
 /// Removes the preparation lock when dropped, whatever happened.
@@ -376,7 +407,10 @@ dependencies = ["itoa 1.0.2"]
         std::fs::create_dir_all(kit.prepared_dir(&second)).unwrap();
         std::fs::write(kit.prepared_dir(&second).join(READY_FILE), &second).unwrap();
         kit.apply(&second, &mut config);
-        assert_eq!(config.sandbox.preloaded_crates.len(), 1);
+        assert_eq!(
+            config.sandbox.preloaded_crates,
+            vec![("labkit".to_owned(), kit.prepared_dir(&second).join(SOURCES_DIR))]
+        );
         assert_eq!(config.sandbox.build, BuildFolder::Mirror(kit.prepared_dir(&second)));
         assert!(config.startup_timeout >= Duration::from_secs(300));
         std::fs::remove_dir_all(&root).unwrap();
