@@ -286,20 +286,16 @@ fn locked_closure(lock: &str, root: &str) -> Vec<String> {
     seen.into_iter().collect()
 }
 
-/// Copies a crate's sources (not its `target/` nor hidden files), keeping nothing else.
+/// Copies a crate's sources: the files the stamp covers ([`collect_files`]), nothing else.
 fn copy_sources(from: &Path, to: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(from)? {
-        let entry = entry?;
-        let name = entry.file_name();
-        if name == "target" || name.to_string_lossy().starts_with('.') {
-            continue;
+    let mut files = Vec::new();
+    collect_files(from, &mut files)?;
+    for file in files {
+        let target = to.join(file.strip_prefix(from).unwrap_or(&file));
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)?;
         }
-        if entry.file_type()?.is_dir() {
-            copy_sources(&entry.path(), &to.join(&name))?;
-        } else {
-            std::fs::copy(entry.path(), to.join(&name))?;
-        }
+        std::fs::copy(&file, target)?;
     }
     Ok(())
 }
@@ -413,6 +409,12 @@ dependencies = ["itoa 1.0.2"]
         );
         assert_eq!(config.sandbox.build, BuildFolder::Mirror(kit.prepared_dir(&second)));
         assert!(config.startup_timeout >= Duration::from_secs(300));
+        let copy = root.join("copie");
+        std::fs::create_dir_all(source.join("target/debug")).unwrap();
+        std::fs::write(source.join("target/debug/x"), "").unwrap();
+        copy_sources(&source, &copy).unwrap();
+        assert_eq!(std::fs::read_to_string(copy.join("src/lib.rs")).unwrap(), "pub fn b() {}\n");
+        assert!(copy.join("Cargo.toml").is_file() && !copy.join("target").exists());
         std::fs::remove_dir_all(&root).unwrap();
     }
 }

@@ -60,15 +60,19 @@ pub enum GradeError {
     },
 }
 
+/// The kernelspec an assignment runs in. Notebooks often name a kernel that only exists under
+/// another name (old nbgrader examples say « python »): the language's usual kernel is the
+/// fallback, as in Jupyter front ends.
+pub fn kernelspec(assignment: &Assignment) -> Result<kernel::KernelSpec, kernel::KernelError> {
+    let search_path = kernel::search_path();
+    kernel::find_kernelspec(&assignment.kernel, &search_path)
+        .or_else(|_| kernel::find_kernelspec(assignment.language.default_kernel(), &search_path))
+}
+
 /// Starts a sandboxed kernel for an assignment and copies the lab data into its scratch folder.
 pub async fn start_kernel(assignment: &Assignment, config: &GradeConfig) -> Result<kernel::Kernel, GradeError> {
     let kernel_error = |source| GradeError::Kernel { kernel: assignment.kernel.clone(), source };
-    let search_path = kernel::search_path();
-    // Notebooks often name a kernel that only exists under another name (old nbgrader examples
-    // say « python »): fall back to the language's usual kernel, as Jupyter front ends do.
-    let spec = kernel::find_kernelspec(&assignment.kernel, &search_path)
-        .or_else(|_| kernel::find_kernelspec(assignment.language.default_kernel(), &search_path))
-        .map_err(kernel_error)?;
+    let spec = kernelspec(assignment).map_err(kernel_error)?;
     let mut kernel_config = config.kernel.clone();
     kernel_config.execution = config.limits.clone();
     let kernel = kernel::Kernel::start(&spec, &kernel_config).await.map_err(kernel_error)?;

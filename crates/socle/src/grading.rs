@@ -88,10 +88,7 @@ async fn lab_environment(
         config.limits.timeout = Duration::from_secs(DEFAULT_TIMEOUT_CELL_RUST);
         config.kernel.execution = config.limits.clone();
     }
-    let search_path = kernel::search_path();
-    let spec = kernel::find_kernelspec(&assignment.kernel, &search_path)
-        .or_else(|_| kernel::find_kernelspec(assignment.language.default_kernel(), &search_path))
-        .context("noyau Rust")?;
+    let spec = grader::kernelspec(assignment).context("noyau Rust")?;
     match crate::labs_cmd::ensure_labkit(&spec).await? {
         Some((kit, stamp)) => kit.apply(&stamp, &mut config.kernel),
         None => eprintln!("labkit introuvable (variable SOCLE_LABKIT) : les carnets Rust s'exécutent sans lui."),
