@@ -271,7 +271,7 @@ fn nbconvert(paths: &Paths, evcxr_config: &Path, path: &Path) -> Result<(), Stri
     let jupyter = paths.venv().join("bin/jupyter");
     let kernels = paths.cache.join("jupyter");
     {
-        let status = Command::new(&jupyter)
+        let output = Command::new(&jupyter)
             .args([
                 "nbconvert",
                 "--to",
@@ -290,12 +290,21 @@ fn nbconvert(paths: &Paths, evcxr_config: &Path, path: &Path) -> Result<(), Stri
             .env("CARGO_NET_OFFLINE", "true")
             // A cell's first compile with polars takes far longer than nbconvert's default.
             .arg("--ExecutePreprocessor.timeout=1800")
+            // Loading labkit at kernel start links polars: longer than the default minute.
+            .arg("--ExecutePreprocessor.startup_timeout=1800")
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
+            .stderr(Stdio::piped())
+            .output()
             .map_err(|err| format!("jupyter nbconvert : {err}"))?;
-        if !status.success() {
-            return Err(format!("jupyter nbconvert --execute a échoué sur {} ({status})", path.display()));
+        if !output.status.success() {
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            let tail: Vec<&str> = stderr.lines().rev().take(5).collect();
+            return Err(format!(
+                "jupyter nbconvert --execute a échoué sur {} ({}) :\n{}",
+                path.display(),
+                output.status,
+                tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+            ));
         }
     }
     Ok(())

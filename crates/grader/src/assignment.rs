@@ -411,3 +411,93 @@ pub struct Merged {
     /// Answer cells the student left as distributed (their nbgrader checksum is unchanged).
     pub unchanged_answers: BTreeSet<String>,
 }
+
+impl Assignment {
+    /// Variables a Rust question relies on across an earlier question: evcxr keeps definitions
+    /// (functions, types, constants) when a panic restarts its subprocess, but not the values of
+    /// `let` bindings, so a panic in the question between them (a learner's `todo!()`) would fail
+    /// this one too. One French sentence per such variable; empty for Python.
+    pub fn state_warnings(&self) -> Vec<String> {
+        if self.language != Language::Rust {
+            return Vec::new();
+        }
+        let question_cells: Vec<usize> = self.questions.iter().map(|question| question.cell_idx).collect();
+        let mut warnings = Vec::new();
+        for (idx, cell) in self.source.cells.iter().enumerate() {
+            if cell.cell_type != notebook::CellType::Code || question_cells.contains(&idx) {
+                continue;
+            }
+            // The first question after the defining cell runs before any later panic could intervene.
+            let later = self.questions.iter().filter(|question| question.cell_idx > idx).skip(1);
+            let names = let_bindings(&cell.source_text());
+            for question in later {
+                let uses: Vec<&String> = names
+                    .iter()
+                    .filter(|name| {
+                        mentions(&question.test_code, name)
+                            || question.probes.iter().any(|probe| mentions(&probe.expression, name))
+                    })
+                    .collect();
+                for name in uses {
+                    warnings.push(format!(
+                        "la question « {} » utilise la variable « {name} » définie par `let` dans la cellule {} ; \
+                         si une question intermédiaire panique (un `todo!()` non rempli), evcxr perd cette variable \
+                         et la question échoue à tort : définissez plutôt une fonction ou une constante",
+                        question.id,
+                        idx + 1
+                    ));
+                }
+            }
+        }
+        warnings
+    }
+}
+
+/// Names bound by the top-level `let` statements of a Rust cell (none if it does not parse).
+fn let_bindings(code: &str) -> Vec<String> {
+    let Ok(block) = syn::parse_str::<syn::Block>(&format!("{{\n{code}\n}}")) else {
+        return Vec::new();
+    };
+    let mut names = Vec::new();
+    for statement in block.stmts {
+        if let syn::Stmt::Local(local) = statement {
+            pattern_names(&local.pat, &mut names);
+        }
+    }
+    names
+}
+
+fn pattern_names(pattern: &syn::Pat, names: &mut Vec<String>) {
+    match pattern {
+        syn::Pat::Ident(ident) => names.push(ident.ident.to_string()),
+        syn::Pat::Type(typed) => pattern_names(&typed.pat, names),
+        syn::Pat::Tuple(tuple) => tuple.elems.iter().for_each(|elem| pattern_names(elem, names)),
+        _ => {}
+    }
+}
+
+/// Whether `name` occurs in `code` as a whole identifier.
+fn mentions(code: &str, name: &str) -> bool {
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
+    code.match_indices(name).any(|(at, _)| {
+        let before = code[..at].chars().next_back();
+        let after = code[at + name.len()..].chars().next();
+        !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn let_bindings_and_identifier_mentions() {
+        assert_eq!(
+            let_bindings("let a = 1;\nlet (b, mut c): (i32, i32) = (2, 3);\nfn f() { let d = 4; }"),
+            ["a", "b", "c"]
+        );
+        assert!(let_bindings(":dep x = \"1\"").is_empty());
+        assert!(mentions("assert_eq!(df.height(), 3);", "df"));
+        assert!(!mentions("assert_eq!(df2.height(), 3); let pdf = 1;", "df"));
+    }
+}

@@ -79,16 +79,55 @@ pub fn derived_canary(language: Language, test_code: &str, rng: &mut Rng) -> Opt
 /// `assert LHS == LITERAL[, message]` with a number or string literal.
 fn perturb_python(line: &str, rng: &mut Rng) -> Option<String> {
     let rest = line.strip_prefix("assert ")?;
-    let rest = rest.split_once(", \"").map_or(rest, |(head, _)| head);
-    let (lhs, rhs) = rest.rsplit_once(" == ")?;
+    let condition = top_level_args(rest, Language::Python).into_iter().next()?;
+    let (lhs, rhs) = condition.rsplit_once(" == ")?;
     Some(format!("assert {} == {}", lhs.trim(), perturb_literal(rhs.trim(), rng)?))
 }
 
-/// `assert_eq!(LHS, LITERAL);`.
+/// `assert_eq!(LHS, LITERAL[, message…]);`: the expected value is the second argument, whatever
+/// follows it (a message with its own commas and format arguments) is dropped.
 fn perturb_rust(line: &str, rng: &mut Rng) -> Option<String> {
     let inner = line.strip_prefix("assert_eq!(")?.strip_suffix(");")?;
-    let (lhs, rhs) = inner.rsplit_once(", ")?;
+    let args = top_level_args(inner, Language::Rust);
+    let [lhs, rhs, ..] = args.as_slice() else {
+        return None;
+    };
     Some(format!("assert_eq!({}, {});", lhs.trim(), perturb_literal(rhs.trim(), rng)?))
+}
+
+/// Splits `text` at the commas that are outside brackets and string or character literals.
+fn top_level_args(text: &str, language: Language) -> Vec<&str> {
+    let bytes = text.as_bytes();
+    let mut args = Vec::new();
+    let (mut depth, mut start, mut i) = (0usize, 0usize, 0usize);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            b',' if depth == 0 => {
+                args.push(&text[start..i]);
+                start = i + 1;
+            }
+            quote @ (b'"' | b'\'') => {
+                // In Rust a quote opens a character literal only when it closes one or two
+                // characters later (`'a'`, `'\n'`); otherwise it is a lifetime.
+                let is_literal = quote == b'"'
+                    || language == Language::Python
+                    || bytes.get(i + 2) == Some(&b'\'')
+                    || bytes.get(i + 1) == Some(&b'\\');
+                if is_literal {
+                    i += 1;
+                    while i < bytes.len() && bytes[i] != quote {
+                        i += if bytes[i] == b'\\' { 2 } else { 1 };
+                    }
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    args.push(&text[start.min(text.len())..]);
+    args
 }
 
 fn perturb_literal(literal: &str, rng: &mut Rng) -> Option<String> {
@@ -133,5 +172,25 @@ mod tests {
         let canary = derived_canary(Language::Rust, "assert_eq!(carre(3), 9);", &mut rng).expect("canari");
         assert!(canary.starts_with("assert_eq!(carre(3), ") && !canary.contains(", 9)"), "{canary}");
         assert_eq!(derived_canary(Language::Python, "assert ok()", &mut rng), None);
+    }
+
+    #[test]
+    fn derived_canaries_change_the_expected_value_not_the_message() {
+        let mut rng = Rng::new(11);
+        for _ in 0..20 {
+            let canary = derived_canary(
+                Language::Rust,
+                r#"assert_eq!(f(1, 2), "ok", "f({}, {}) vaut « ok »", 1, 2);"#,
+                &mut rng,
+            )
+            .expect("canari");
+            assert!(canary.starts_with(r#"assert_eq!(f(1, 2), "ok_"#) && !canary.contains('«'), "{canary}");
+            let canary =
+                derived_canary(Language::Rust, "assert_eq!(g(','), 3, \"message\");", &mut rng).expect("canari");
+            assert!(canary.starts_with("assert_eq!(g(','), ") && !canary.contains(", 3"), "{canary}");
+            let canary = derived_canary(Language::Python, "assert nom() == 'abc', 'message, avec virgule'", &mut rng)
+                .expect("canari");
+            assert!(canary.starts_with("assert nom() == 'abc_") && !canary.contains("message"), "{canary}");
+        }
     }
 }

@@ -334,21 +334,21 @@ fn split_tuple(text: &str, n: usize) -> Option<Vec<ProbeRun>> {
     }
 }
 
-/// Evaluates a question's probes. A Rust kernel compiles every evaluation, so its probes go as
-/// one tuple and are split here; if that fails (one probe panics), each is evaluated alone.
+/// Evaluates a question's probes. A Rust kernel compiles every evaluation, so its probes go in
+/// one cell where each is shown with `{:?}` under its own `catch_unwind`: a probe that panics (a
+/// learner's `todo!()`) fails alone, without ending evcxr's subprocess and the variables it holds.
+/// If that cell does not compile (one probe's types do not fit), each is evaluated alone.
 async fn evaluate_all(
     language: Language,
     kernel: &mut Kernel,
     expressions: &[&str],
     execution: &mut Execution,
 ) -> Vec<ProbeRun> {
-    if language == Language::Rust && expressions.len() > 1 {
-        let tuple = format!("({},)", expressions.join(", "));
-        if let ProbeRun::Value(text) = evaluate(kernel, &tuple, execution).await
-            && let Some(values) = split_tuple(&text, expressions.len())
-        {
-            return values;
-        }
+    if language == Language::Rust
+        && let ProbeRun::Value(text) = evaluate(kernel, &guarded_probes(expressions), execution).await
+        && let Some(values) = split_guarded(&text, expressions.len())
+    {
+        return values;
     }
     let mut results = Vec::with_capacity(expressions.len());
     for expression in expressions {
@@ -356,6 +356,39 @@ async fn evaluate_all(
         results.push(result);
     }
     results
+}
+
+/// The Rust cell evaluating `expressions` each under `catch_unwind`: a tuple of strings, the
+/// value's `{:?}` text, or an empty string when the probe panicked.
+fn guarded_probes(expressions: &[&str]) -> String {
+    let calls: Vec<String> = expressions.iter().map(|expression| format!("socle_sonde(|| {expression})")).collect();
+    format!(
+        "{{\nfn socle_sonde<T: ::std::fmt::Debug>(probe: impl FnOnce() -> T) -> ::std::string::String {{\n    \
+         ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(|| ::std::format!(\"{{:?}}\", probe()))).unwrap_or_default()\n}}\n\
+         ({},)\n}}",
+        calls.join(", ")
+    )
+}
+
+/// The probe results of a [`guarded_probes`] cell's value; `None` if it is not a tuple of `n`
+/// strings.
+fn split_guarded(text: &str, n: usize) -> Option<Vec<ProbeRun>> {
+    let crate::value::ProbeValue::List(items) = crate::value::parse(text) else {
+        return None;
+    };
+    if items.len() != n {
+        return None;
+    }
+    items
+        .into_iter()
+        .map(|item| match item {
+            crate::value::ProbeValue::Str(shown) if shown.is_empty() => {
+                Some(ProbeRun::Error { ename: "panic".to_owned() })
+            }
+            crate::value::ProbeValue::Str(shown) => Some(ProbeRun::Value(shown)),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Evaluates a probe with the kernel's own execution limits.
@@ -384,5 +417,21 @@ async fn run_canary(kernel: &mut Kernel, code: &str, limits: &ExecuteLimits, exe
         ExecuteStatus::Ok => execution.canaries.push(true),
         ExecuteStatus::Dead => execution.died_at = Some(0),
         _ => execution.canaries.push(false),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn guarded_probes_are_one_block_and_their_values_split_back() {
+        let cell = guarded_probes(&["carre(3)", "nom()"]);
+        assert!(cell.starts_with('{') && cell.ends_with('}'), "{cell}");
+        assert!(cell.contains("(socle_sonde(|| carre(3)), socle_sonde(|| nom()),)"), "{cell}");
+        let values = split_guarded(r#"("9", "")"#, 2).expect("deux sondes");
+        assert_eq!(values, [ProbeRun::Value("9".to_owned()), ProbeRun::Error { ename: "panic".to_owned() }]);
+        assert_eq!(split_guarded(r#"("9",)"#, 2), None);
+        assert_eq!(split_guarded("(9, 3)", 2), None);
     }
 }

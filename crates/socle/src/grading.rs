@@ -153,6 +153,9 @@ pub fn assign(args: &AssignArgs) -> anyhow::Result<ExitCode> {
         }
         return Ok(ExitCode::from(EXIT_INVALID));
     }
+    for warning in assignment.state_warnings() {
+        eprintln!("Avertissement : {warning}.");
+    }
     let mut config = args.run.config();
     let runtime = runtime()?;
     runtime.block_on(lab_environment(&assignment, &mut config, args.run.timeout_cell))?;
