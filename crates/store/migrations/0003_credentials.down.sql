@@ -1,0 +1,2 @@
+-- Reverts 0003_credentials.
+DROP TABLE credentials;
