@@ -1,9 +1,11 @@
 //! The `socle` command: parses arguments and dispatches to the domain crates.
 #![doc = include_str!("../README.md")]
 
+mod admin_cmd;
 mod book_cmd;
 mod coverage;
 mod grading;
+mod label_cmd;
 mod labs_cmd;
 mod referentiel;
 mod serve;
@@ -51,6 +53,13 @@ enum Command {
     /// Prépare la machine pour les laboratoires (noyaux, dépendances Rust).
     #[command(subcommand)]
     Labs(labs_cmd::LabsCommand),
+    /// Vérifie une déclaration de formation contre les critères du label, en donne le schéma, ou
+    /// vérifie un label signé.
+    #[command(subcommand)]
+    Label(label_cmd::LabelCommand),
+    /// Crée et liste les comptes du registre (organismes, évaluateurs, administrateurs).
+    #[command(subcommand)]
+    Admin(admin_cmd::AdminCommand),
 }
 
 /// Where the référentiel comes from: a folder given by the user, or the copy built in.
@@ -88,6 +97,8 @@ fn main() -> ExitCode {
         Command::Check(args) => grading::check(&args),
         Command::Book(command) => book_cmd::run(&command),
         Command::Labs(command) => labs_cmd::run(&command),
+        Command::Label(command) => label_cmd::run(&command),
+        Command::Admin(command) => admin_cmd::run(&command),
     };
     match result {
         Ok(code) => code,

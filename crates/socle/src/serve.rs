@@ -1,7 +1,7 @@
 //! `socle serve`: loads what the site needs and runs the web server.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -24,8 +24,40 @@ pub struct ServeArgs {
     /// Dossier des laboratoires.
     #[arg(long, default_value = "labs", value_name = "DOSSIER")]
     labs: PathBuf,
+    /// Marque les cookies « Secure » sur toutes les réponses (site servi en HTTPS derrière un
+    /// mandataire qui n'envoie pas X-Forwarded-Proto) ; sans elle, seulement sur les requêtes
+    /// arrivées en HTTPS.
+    #[arg(long, env = "SOCLE_SECURE_COOKIES")]
+    secure_cookies: bool,
+    /// Adresse publique du site (https://registre.exemple.fr), base des adresses des formations
+    /// et des labels signés ; par défaut http:// suivi de l'adresse d'écoute.
+    #[arg(long, value_name = "URL", env = "SOCLE_BASE_URL", value_parser = parse_base_url)]
+    base_url: Option<String>,
     #[command(flatten)]
     referentiel: ReferentielSource,
+}
+
+/// Checks `--base-url`: an absolute http(s) address without query, fragment or spaces; the
+/// trailing slash is dropped.
+fn parse_base_url(text: &str) -> Result<String, String> {
+    let rest = text.strip_prefix("https://").or_else(|| text.strip_prefix("http://"));
+    let host = rest.map(|rest| rest.split('/').next().unwrap_or_default());
+    let ok = host.is_some_and(|host| !host.is_empty())
+        && !text.contains(['?', '#'])
+        && !text.chars().any(|c| c.is_whitespace() || c.is_control());
+    if ok {
+        Ok(text.trim_end_matches('/').to_owned())
+    } else {
+        Err(format!(
+            "adresse « {text} » refusée : attendu une adresse absolue commençant par https:// ou http://, \
+             sans espace, sans « ? » ni « # » (par exemple https://registre.exemple.fr)"
+        ))
+    }
+}
+
+/// The database file inside the data folder.
+pub(crate) fn database_path(data_dir: &Path) -> PathBuf {
+    data_dir.join("socle.sqlite")
 }
 
 /// Builds the book into the data folder; a missing or broken book leaves `/cours/` saying so.
@@ -52,6 +84,21 @@ fn build_book(args: &ServeArgs, referentiel: &skills::Referentiel) -> Option<Pat
     }
 }
 
+/// Fills an empty registry with the demonstration programmes, and brings the search index in
+/// step with the database.
+async fn prepare_registry(state: &web::AppState, opened: &web::catalogue::OpenState) -> anyhow::Result<()> {
+    let demo = web::catalogue::load_demo(state).await.context("chargement des formations de démonstration")?;
+    // Loading the demonstration data rebuilds the whole index; otherwise it is rebuilt when it
+    // was just created or replaced, or is empty while the database is not.
+    if demo.loaded == 0
+        && let Some(indexed) =
+            web::catalogue::prepare_index(state, opened).await.context("index de recherche des formations")?
+    {
+        tracing::info!("index de recherche des formations reconstruit : {indexed} formation(s) publique(s)");
+    }
+    Ok(())
+}
+
 /// Runs the server until Ctrl-C or SIGTERM.
 pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
     tracing_subscriber::fmt()
@@ -66,14 +113,40 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("création du dossier de données {}", args.data_dir.display()))?;
     let book_dir = build_book(args, &referentiel);
     let labs_dir = args.labs.is_dir().then(|| args.labs.clone());
-    let state =
-        web::AppState { referentiel: Arc::new(referentiel), data_dir: args.data_dir.clone(), book_dir, labs_dir };
     let runtime = tokio::runtime::Runtime::new().context("démarrage du moteur asynchrone")?;
     runtime.block_on(async {
+        let database = database_path(&args.data_dir);
+        let store = store::Store::open(&database).await.context("ouverture de la base de données")?;
+        let security_config = web::auth::SecurityConfig { secure_cookies: args.secure_cookies };
+        let security = web::auth::Security::load(&store, security_config)
+            .await
+            .context("préparation des comptes (clé des formulaires)")?;
+        let (signing_key, key_status) =
+            registry::credential::SigningKey::load_or_create(&args.data_dir).context("clé de signature du registre")?;
+        if key_status == registry::credential::KeyStatus::Created {
+            tracing::info!(
+                cle = %registry::credential::SigningKey::path(&args.data_dir).display(),
+                "clé de signature du registre créée"
+            );
+        }
+        let (search, opened) =
+            web::catalogue::open_index(&args.data_dir).context("index de recherche des formations")?;
         let listener = tokio::net::TcpListener::bind(args.addr)
             .await
             .with_context(|| format!("écoute sur {} impossible", args.addr))?;
         let bound = listener.local_addr().context("adresse d'écoute")?;
+        let state = web::AppState {
+            referentiel: Arc::new(referentiel),
+            data_dir: args.data_dir.clone(),
+            book_dir,
+            labs_dir,
+            store,
+            security,
+            search,
+            signing_key: Arc::new(signing_key),
+            base_url: args.base_url.clone().unwrap_or_else(|| format!("http://{bound}")),
+        };
+        prepare_registry(&state, &opened).await?;
         // This line is read by the browser tests to find the port; keep its shape.
         println!("socle écoute sur http://{bound}");
         tracing::info!(

@@ -1,18 +1,31 @@
 //! socle's web layer: the router, pages, JSON API and the one error type.
 #![doc = include_str!("../README.md")]
 
+pub mod accounts;
+mod admin;
+mod application;
 mod assets;
+pub mod auth;
+pub mod catalogue;
 mod error;
+mod espace;
+pub mod forms;
+mod formations;
 mod labs;
+mod login;
 mod pages;
 pub mod reports;
+mod revue;
 mod routes;
+pub mod session;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
 pub use error::AppError;
+pub use login::{ATTEMPT_WINDOW_SECONDS, MAX_FAILURES_PER_EMAIL, MAX_FAILURES_PER_IP};
 pub use routes::router;
+pub use session::{Admin, CurrentUser, Permission, Provider, Reviewer, WithRole, allows};
 
 /// What every request handler may read. Cheap to clone.
 #[derive(Clone)]
@@ -25,11 +38,25 @@ pub struct AppState {
     pub book_dir: Option<PathBuf>,
     /// The labs folder (teacher notebooks; only student versions are served).
     pub labs_dir: Option<PathBuf>,
+    /// The database: accounts, sessions, login attempts, the registry.
+    pub store: store::Store,
+    /// The installation's key for anonymous forms, password checks and cookie settings.
+    pub security: auth::Security,
+    /// The full-text index of the public programmes (`/formations`, `/api/formations`), kept in
+    /// step with the store by [`catalogue`].
+    pub search: search::programmes::ProgrammeIndex,
+    /// The registry's Ed25519 key (`<data_dir>/cles/`), which signs granted labels.
+    pub signing_key: Arc<registry::credential::SigningKey>,
+    /// The site's public address without a trailing slash (`https://registre.example.fr`): the
+    /// base of programme pages, credentials and their status URLs.
+    pub base_url: String,
 }
 
-/// Serves the application on a bound listener until Ctrl-C or SIGTERM.
+/// Serves the application on a bound listener until Ctrl-C or SIGTERM. Each request knows the
+/// client's address (login rate limiting counts failures per IP address).
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown_signal()).await
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await
 }
 
 async fn shutdown_signal() {

@@ -6,10 +6,10 @@ use axum::http::{HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::response::Redirect;
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{get, post};
 use tower_http::services::ServeDir;
 
-use crate::{AppState, assets, labs, pages};
+use crate::{AppState, admin, assets, espace, formations, labs, login, pages, revue, session};
 
 /// Builds the whole application.
 pub fn router(state: AppState) -> Router {
@@ -26,12 +26,52 @@ pub fn router(state: AppState) -> Router {
         .route("/labs", get(|| async { Redirect::permanent("/labs/") }))
         .route("/labs/", get(labs::index))
         .route("/labs/{name}/", get(labs::lab))
-        .route("/labs/{name}/{file}", get(labs::notebook));
+        .route("/labs/{name}/{file}", get(labs::notebook))
+        .route(session::LOGIN_PATH, get(login::login_form).post(login::login))
+        .route(session::LOGOUT_PATH, post(login::logout))
+        .route("/compte", get(login::account))
+        .route(login::PASSWORD_PATH, post(login::change_password))
+        .route(admin::USERS_PATH, get(admin::users).post(admin::create_user))
+        .route("/admin/utilisateurs/{id}/desactiver", post(admin::disable_user))
+        .route("/admin/utilisateurs/{id}/reactiver", post(admin::enable_user))
+        // The public registry of programmes and its label.
+        .route("/formations", get(formations::search_page))
+        .route("/formations.csv", get(formations::csv_export))
+        .route("/formations/comparer", get(formations::compare))
+        .route("/formations/{id}", get(formations::programme_page))
+        .route("/formations/{id}/label.jwt", get(formations::credential_jwt))
+        .route("/api/formations", get(formations::api_search))
+        .route("/api/formations/{id}", get(formations::api_programme))
+        .route("/label", get(formations::label_page))
+        .route("/label/emetteur", get(formations::issuer))
+        .route("/label/statut/{credential_id}", get(formations::revocation_status))
+        .route("/.well-known/jwks.json", get(formations::jwks))
+        // The provider space of the registry.
+        .route(espace::SPACE_PATH, get(espace::index))
+        .route(espace::NEW_FORM_PATH, get(espace::new_form).post(espace::create_by_form))
+        .route(espace::NEW_UPLOAD_PATH, get(espace::upload_form).post(espace::create_by_upload))
+        .route("/espace/formations/{id}", get(espace::programme))
+        .route("/espace/formations/{id}/modifier", get(espace::edit_form).post(espace::update_by_form))
+        .route("/espace/formations/{id}/televerser", post(espace::update_by_upload))
+        .route("/espace/formations/{id}/declaration.toml", get(espace::download))
+        .route("/espace/formations/{id}/soumettre", get(espace::confirm_submit).post(espace::submit))
+        .route("/espace/formations/{id}/retirer", get(espace::confirm_withdraw).post(espace::withdraw))
+        .route("/espace/formations/{id}/rouvrir", post(espace::reopen))
+        // The reviewers' queue.
+        .route(revue::QUEUE_PATH, get(revue::queue))
+        .route("/revue/formations/{id}", get(revue::application_view))
+        .route("/revue/formations/{id}/decision", post(revue::decide))
+        .route("/revue/formations/{id}/declaration.toml", get(revue::download));
     let router = match &state.book_dir {
         Some(dir) => router.nest_service("/cours/", ServeDir::new(dir).append_index_html_on_directories(true)),
         None => router.route("/cours/", get(pages::book_missing)),
     };
-    router.fallback(pages::not_found).layer(middleware::from_fn(security_headers)).with_state(state)
+    // The session layer runs inside the headers layer, so that its refusals carry the headers too.
+    router
+        .fallback(pages::not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), session::middleware))
+        .layer(middleware::from_fn(security_headers))
+        .with_state(state)
 }
 
 /// The content security policy: everything comes from the site itself.

@@ -1,22 +1,12 @@
 //! The router answered without a port: status, content type, French messages, escaping and
 //! headers of every route that exists.
 
-use std::sync::Arc;
+mod common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
-
-fn app() -> axum::Router {
-    let referentiel = skills::embedded().unwrap_or_else(|err| panic!("{err}"));
-    web::router(web::AppState {
-        referentiel: Arc::new(referentiel),
-        data_dir: std::env::temp_dir(),
-        book_dir: None,
-        labs_dir: None,
-    })
-}
 
 struct Answer {
     status: StatusCode,
@@ -26,7 +16,9 @@ struct Answer {
 }
 
 async fn get(path: &str) -> Answer {
-    get_from(app(), path).await
+    // The application (and its database folder) lives until the answer is read.
+    let app = common::TestApp::new().await;
+    get_from(app.router.clone(), path).await
 }
 
 async fn get_from(app: axum::Router, path: &str) -> Answer {
@@ -207,13 +199,8 @@ async fn labs_serve_only_student_versions() {
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../socle/tests/fixtures/labo-python/devoir.ipynb");
     std::fs::copy(fixture, lab.join("python.ipynb")).expect("copie");
     std::fs::write(lab.join("README.md"), "# Laboratoire d'essai\n\nOn y écrit des fonctions.\n").expect("readme");
-    let referentiel = skills::embedded().unwrap_or_else(|err| panic!("{err}"));
-    let app = web::router(web::AppState {
-        referentiel: Arc::new(referentiel),
-        data_dir: std::env::temp_dir(),
-        book_dir: None,
-        labs_dir: Some(labs.clone()),
-    });
+    let test_app = common::TestApp::with(common::Options { labs_dir: Some(labs.clone()), ..Default::default() }).await;
+    let app = test_app.router.clone();
     let get = |path: &'static str| {
         let app = app.clone();
         async move {
