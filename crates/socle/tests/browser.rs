@@ -12,12 +12,11 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 
-use support::{TempDir, workspace};
+use support::{TempDir, chromium, node_modules, workspace};
 
 /// Every page of the site so far, with the status it must answer.
 const PAGES: &[(&str, u16, &str)] = &[
@@ -65,33 +64,8 @@ struct LiveServer {
 impl LiveServer {
     fn start() -> LiveServer {
         let data = TempDir::new("navigateur");
-        let mut create = Command::new(env!("CARGO_BIN_EXE_socle"))
-            .args(["admin", "create-user", "--role", "admin", "--email", ADMIN_EMAIL, "--password-stdin", "--data-dir"])
-            .arg(&data.path)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("socle admin create-user");
-        create.stdin.take().expect("entrée").write_all(format!("{ADMIN_PASSWORD}\n").as_bytes()).expect("mot de passe");
-        assert!(create.wait().expect("fin de create-user").success(), "création de l'administrateur");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_socle"))
-            .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
-            .arg(&data.path)
-            .arg("--book")
-            .arg(workspace().join("book"))
-            .arg("--labs")
-            .arg(workspace().join("labs"))
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("lancement de socle serve");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("sortie")).read_line(&mut line).expect("adresse");
-        let address = line
-            .trim()
-            .strip_prefix("socle écoute sur http://")
-            .unwrap_or_else(|| panic!("ligne inattendue : {line:?}"))
-            .to_owned();
+        support::create_user(&data.path, "admin", (ADMIN_EMAIL, ADMIN_PASSWORD), None);
+        let (child, address) = support::spawn_serve(&data.path, &workspace().join("book"));
         LiveServer { child, address, _data: data }
     }
 }
@@ -184,24 +158,6 @@ fn forward(mut client: TcpStream, upstream: &str, session: &str) {
         return;
     }
     let _ = std::io::copy(&mut server, &mut client);
-}
-
-fn node_modules() -> PathBuf {
-    let path = std::env::var_os("SOCLE_NODE_MODULES")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| support::cache_dir().join("node/node_modules"));
-    assert!(
-        path.join("axe-core").exists() && path.join("playwright-core").exists(),
-        "axe-core et playwright-core absents de {} : lancez `cargo xtask setup`",
-        path.display()
-    );
-    path
-}
-
-fn chromium() -> String {
-    let path = std::env::var("SOCLE_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned());
-    assert!(std::path::Path::new(&path).exists(), "Chromium absent ({path}) : lancez `cargo xtask setup`");
-    path
 }
 
 #[test]

@@ -12,15 +12,15 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use support::{TempDir, workspace};
+use support::TempDir;
 
 const EMAIL: &str = "durable@universite-exemple.fr";
 const PASSWORD: &str = "phrase de passe du test de durabilité";
@@ -33,25 +33,7 @@ const BEFORE_KILL: usize = 12;
 /// Starts `socle serve` on `data` (without the course book, which is not needed here) and returns
 /// it with its address.
 fn serve(data: &Path) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_socle"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
-        .arg(data)
-        .arg("--book")
-        .arg(data.join("pas-de-livre"))
-        .arg("--labs")
-        .arg(workspace().join("labs"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("lancement de socle serve");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("sortie")).read_line(&mut line).expect("adresse");
-    let address = line
-        .trim()
-        .strip_prefix("socle écoute sur http://")
-        .unwrap_or_else(|| panic!("ligne inattendue : {line:?}"))
-        .to_owned();
-    (child, address)
+    support::spawn_serve(data, &data.join("pas-de-livre"))
 }
 
 /// One HTTP/1.1 exchange on a fresh connection: (status, head, body); `None` when the server is
@@ -177,16 +159,7 @@ fn submit(address: &str, session: &str, programme_path: &str) -> bool {
 #[test]
 fn a_killed_server_loses_no_acknowledged_write() {
     let data = TempDir::new("durabilite");
-    let mut create = Command::new(env!("CARGO_BIN_EXE_socle"))
-        .args(["admin", "create-user", "--role", "provider", "--email", EMAIL, "--organisation", ORGANISATION])
-        .args(["--password-stdin", "--data-dir"])
-        .arg(&data.path)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("socle admin create-user");
-    create.stdin.take().expect("entrée").write_all(format!("{PASSWORD}\n").as_bytes()).expect("mot de passe");
-    assert!(create.wait().expect("fin de create-user").success(), "création du compte");
+    support::create_user(&data.path, "provider", (EMAIL, PASSWORD), Some(ORGANISATION));
 
     let (mut server, address) = serve(&data.path);
     let session = login(&address);

@@ -14,29 +14,15 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader, Write};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
+use std::process::{Child, Command};
 
 use serde_json::{Value, json};
-use support::{TempDir, workspace};
+use support::{TempDir, chromium, create_user, node_modules, workspace};
 
 const PROVIDER: (&str, &str) = ("responsable@universite-parcours.fr", "phrase de passe de l'organisme");
 const REVIEWER: (&str, &str) = ("instructrice@registre.fr", "phrase de passe de l'instructrice");
 const TITLE: &str = "Master Science des données et société";
-
-fn create_user(data: &Path, role: &str, (email, password): (&str, &str), organisation: Option<&str>) {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_socle"));
-    command
-        .args(["admin", "create-user", "--role", role, "--email", email, "--password-stdin", "--data-dir"])
-        .arg(data);
-    if let Some(organisation) = organisation {
-        command.args(["--organisation", organisation]);
-    }
-    let mut child = command.stdin(Stdio::piped()).stdout(Stdio::null()).spawn().expect("socle admin create-user");
-    child.stdin.take().expect("entrée").write_all(format!("{password}\n").as_bytes()).expect("mot de passe");
-    assert!(child.wait().expect("fin de create-user").success(), "création de {email}");
-}
 
 struct LiveServer {
     child: Child,
@@ -51,21 +37,8 @@ impl Drop for LiveServer {
 }
 
 fn serve(data: &Path) -> LiveServer {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_socle"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
-        .arg(data)
-        .arg("--book")
-        .arg(workspace().join("book"))
-        .arg("--labs")
-        .arg(workspace().join("labs"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("lancement de socle serve");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("sortie")).read_line(&mut line).expect("adresse");
-    let base = line.trim().strip_prefix("socle écoute sur ").unwrap_or_else(|| panic!("ligne : {line:?}")).to_owned();
-    LiveServer { child, base }
+    let (child, address) = support::spawn_serve(data, &workspace().join("book"));
+    LiveServer { child, base: format!("http://{address}") }
 }
 
 /// The eligible demo master, renamed, dated today and not marked as an example: the corrected
@@ -85,24 +58,6 @@ fn corrected_declaration() -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-fn node_modules() -> PathBuf {
-    let path = std::env::var_os("SOCLE_NODE_MODULES")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| support::cache_dir().join("node/node_modules"));
-    assert!(
-        path.join("axe-core").exists() && path.join("playwright-core").exists(),
-        "axe-core et playwright-core absents de {} : lancez `cargo xtask setup`",
-        path.display()
-    );
-    path
-}
-
-fn chromium() -> String {
-    let path = std::env::var("SOCLE_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned());
-    assert!(Path::new(&path).exists(), "Chromium absent ({path}) : lancez `cargo xtask setup`");
-    path
 }
 
 fn fill(selector: &str, value: &str) -> Value {

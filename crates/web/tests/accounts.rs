@@ -45,9 +45,13 @@ async fn login_opens_a_session_whose_cookie_is_http_only_lax_and_only_hashed_in_
 
     let page = client.get("/compte").await;
     assert_eq!(page.status, StatusCode::OK);
-    for needle in
-        ["fournisseur@exemple.fr", "organisme de formation (provider)", "Université Exemple", "Se déconnecter", "href=\"/espace\""]
-    {
+    for needle in [
+        "fournisseur@exemple.fr",
+        "organisme de formation (provider)",
+        "Université Exemple",
+        "Se déconnecter",
+        "href=\"/espace\"",
+    ] {
         assert!(page.body.contains(needle), "« {needle} » absent de /compte");
     }
     assert_eq!(page.header("cache-control"), "no-store");

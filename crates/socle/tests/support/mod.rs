@@ -53,27 +53,70 @@ pub struct Server {
 impl Server {
     pub fn start() -> Server {
         let data = TempDir::new("serve");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_socle"))
-            .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
-            .arg(&data.path)
-            .arg("--book")
-            .arg(workspace().join("book"))
-            .arg("--labs")
-            .arg(workspace().join("labs"))
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("lancement de socle serve");
-        let stdout = child.stdout.take().expect("sortie standard");
-        let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).expect("lecture de l'adresse");
-        let base = line
-            .trim()
-            .strip_prefix("socle écoute sur ")
-            .unwrap_or_else(|| panic!("ligne inattendue : {line:?}"))
-            .to_owned();
-        Server { child, base, _data: data }
+        let (child, address) = spawn_serve(&data.path, &workspace().join("book"));
+        Server { child, base: format!("http://{address}"), _data: data }
     }
+}
+
+/// Starts `socle serve` on a free port with `data` as its data directory and `book` as the book's
+/// sources (a missing folder serves no book); returns the process and the `127.0.0.1:PORT` it
+/// printed once ready.
+pub fn spawn_serve(data: &Path, book: &Path) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_socle"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
+        .arg(data)
+        .arg("--book")
+        .arg(book)
+        .arg("--labs")
+        .arg(workspace().join("labs"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("lancement de socle serve");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("sortie")).read_line(&mut line).expect("adresse");
+    let address = line
+        .trim()
+        .strip_prefix("socle écoute sur http://")
+        .unwrap_or_else(|| panic!("ligne inattendue : {line:?}"))
+        .to_owned();
+    (child, address)
+}
+
+/// Creates an account with `socle admin create-user --password-stdin` in the data directory
+/// `data`; the test fails if the command does.
+pub fn create_user(data: &Path, role: &str, (email, password): (&str, &str), organisation: Option<&str>) {
+    use std::io::Write;
+    let mut command = Command::new(env!("CARGO_BIN_EXE_socle"));
+    command
+        .args(["admin", "create-user", "--role", role, "--email", email, "--password-stdin", "--data-dir"])
+        .arg(data);
+    if let Some(organisation) = organisation {
+        command.args(["--organisation", organisation]);
+    }
+    let mut child = command.stdin(Stdio::piped()).stdout(Stdio::null()).spawn().expect("socle admin create-user");
+    child.stdin.take().expect("entrée").write_all(format!("{password}\n").as_bytes()).expect("mot de passe");
+    assert!(child.wait().expect("fin de create-user").success(), "création de {email}");
+}
+
+/// The npm modules of the browser tests (`cargo xtask setup` installs them).
+pub fn node_modules() -> PathBuf {
+    let path = std::env::var_os("SOCLE_NODE_MODULES")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| cache_dir().join("node/node_modules"));
+    assert!(
+        path.join("axe-core").exists() && path.join("playwright-core").exists(),
+        "axe-core et playwright-core absents de {} : lancez `cargo xtask setup`",
+        path.display()
+    );
+    path
+}
+
+/// The Chromium the browser tests drive (`cargo xtask setup` installs it).
+pub fn chromium() -> String {
+    let path = std::env::var("SOCLE_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned());
+    assert!(Path::new(&path).exists(), "Chromium absent ({path}) : lancez `cargo xtask setup`");
+    path
 }
 
 impl Drop for Server {
