@@ -29,7 +29,7 @@ pub struct ServeArgs {
     /// arrivées en HTTPS.
     #[arg(long, env = "SOCLE_SECURE_COOKIES")]
     secure_cookies: bool,
-    /// Adresse publique du site (https://registre.exemple.fr), base des adresses des formations
+    /// Adresse publique du site (`https://registre.exemple.fr`), base des adresses des formations
     /// et des labels signés ; par défaut http:// suivi de l'adresse d'écoute.
     #[arg(long, value_name = "URL", env = "SOCLE_BASE_URL", value_parser = parse_base_url)]
     base_url: Option<String>,
