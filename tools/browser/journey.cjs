@@ -18,7 +18,7 @@
 
 const fs = require("fs");
 const path = require("path");
-const { chromium } = require("playwright-core");
+const { readSpec, axeSource: loadAxe, launch } = require("./common.cjs");
 
 const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 
@@ -127,27 +127,9 @@ async function runStep(browser, people, axeSource, spec, step, vars) {
 }
 
 async function main() {
-  const specFile = process.argv[2];
-  if (!specFile) {
-    console.error("usage : node journey.cjs <fichier-spec.json>");
-    process.exit(2);
-  }
-  const spec = JSON.parse(fs.readFileSync(specFile, "utf8"));
-  fs.mkdirSync(spec.out, { recursive: true });
-  const axeSource = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-  const browser = await chromium.launch({
-    executablePath: spec.chromium,
-    headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  const spec = readSpec("journey.cjs");
+  const axeSource = loadAxe();
+  const browser = await launch(spec);
   const people = {};
   const vars = {};
   const steps = [];
