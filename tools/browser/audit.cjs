@@ -8,7 +8,6 @@
 // Résultat (sortie standard, JSON) : [ { "path", "status", "expected", "console", "violations", "screenshot" } ]
 "use strict";
 
-const fs = require("fs");
 const path = require("path");
 const { readSpec, axeSource: loadAxe, launch } = require("./common.cjs");
 
