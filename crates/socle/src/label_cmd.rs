@@ -57,6 +57,11 @@ pub struct VerifyArgs {
     /// par des points), éventuellement suivi d'un saut de ligne.
     #[arg(value_name = "FICHIER")]
     file: PathBuf,
+    /// Jeu de clés publiques du registre émetteur (JWK Set, tel que servi par
+    /// /.well-known/jwks.json), à croire en plus de la clé du dossier de données : pour vérifier
+    /// un label délivré par un autre registre. Répétable.
+    #[arg(long, value_name = "FICHIER")]
+    jwks: Vec<PathBuf>,
     #[command(flatten)]
     data: DataDirArgs,
 }
@@ -206,7 +211,17 @@ fn verify(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
     let text = String::from_utf8_lossy(&bytes);
     let jwt = text.strip_suffix('\n').map_or(&*text, |rest| rest.strip_suffix('\r').unwrap_or(rest));
     let data_dir = &args.data.data_dir;
-    let trusted: Vec<_> = SigningKey::load(data_dir)?.map(|key| *key.public_key()).into_iter().collect();
+    let mut trusted: Vec<_> = SigningKey::load(data_dir)?.map(|key| *key.public_key()).into_iter().collect();
+    let local_keys = trusted.len();
+    for path in &args.jwks {
+        match read_jwks(path) {
+            Ok(keys) => trusted.extend(keys),
+            Err(message) => {
+                eprintln!("{message}");
+                return Ok(ExitCode::from(EXIT_UNREADABLE));
+            }
+        }
+    }
     let revocations = RevocationLookup::open(data_dir)?;
     let verification =
         registry::credential::verify(jwt, &trusted, Timestamp::now(), &|id: &str| revocations.lookup(id));
@@ -217,7 +232,7 @@ fn verify(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
     if let Some(programme) = verification.credential.as_ref().and_then(programme_line) {
         out.push_str(&programme);
     }
-    if trusted.is_empty() {
+    if local_keys == 0 && args.jwks.is_empty() {
         out.push_str(&wrap(
             &format!(
                 "Aucune clé de registre dans {} (fichier {} absent) : ce dossier de données n'a jamais délivré de label.",
@@ -232,6 +247,28 @@ fn verify(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
     out.push_str(&checks_report(&verification));
     print(&out)?;
     Ok(if verification.valid { ExitCode::SUCCESS } else { ExitCode::from(EXIT_INVALID) })
+}
+
+/// The Ed25519 public keys of a JWK Set file; a French message naming the file and what is
+/// accepted when it holds none.
+fn read_jwks(path: &Path) -> Result<Vec<registry::credential::PublicKey>, String> {
+    let shown = path.display();
+    let bytes = std::fs::read(path)
+        .map_err(|err| format!("Impossible de lire le jeu de clés {shown} : {}.", io_message(&err)))?;
+    let document: Value = serde_json::from_slice(&bytes).map_err(|err| {
+        format!("Le jeu de clés {shown} n'est pas du JSON valide ({err}) : un JWK Set {{\"keys\": [...]}} est attendu.")
+    })?;
+    let keys: Vec<_> = document
+        .get("keys")
+        .and_then(Value::as_array)
+        .map(|keys| keys.iter().filter_map(registry::credential::PublicKey::from_jwk).collect())
+        .unwrap_or_default();
+    if keys.is_empty() {
+        return Err(format!(
+            "Le jeu de clés {shown} ne contient aucune clé publique Ed25519 : un JWK Set {{\"keys\": [...]}} avec des clés \"kty\": \"OKP\", \"crv\": \"Ed25519\" (sans partie privée) est attendu."
+        ));
+    }
+    Ok(keys)
 }
 
 /// The programme a verified credential is about, for the report's heading.

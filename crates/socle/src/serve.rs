@@ -33,6 +33,10 @@ pub struct ServeArgs {
     /// et des labels signés ; par défaut http:// suivi de l'adresse d'écoute.
     #[arg(long, value_name = "URL", env = "SOCLE_BASE_URL", value_parser = parse_base_url)]
     base_url: Option<String>,
+    /// Ne charge pas les formations de démonstration dans un registre vide (installation de
+    /// production) ; sans cette option, un registre qui n'a jamais rien contenu les reçoit.
+    #[arg(long = "sans-demo", env = "SOCLE_SANS_DEMO")]
+    no_demo: bool,
     #[command(flatten)]
     referentiel: ReferentielSource,
 }
@@ -86,8 +90,16 @@ fn build_book(args: &ServeArgs, referentiel: &skills::Referentiel) -> Option<Pat
 
 /// Fills an empty registry with the demonstration programmes, and brings the search index in
 /// step with the database.
-async fn prepare_registry(state: &web::AppState, opened: &web::catalogue::OpenState) -> anyhow::Result<()> {
-    let demo = web::catalogue::load_demo(state).await.context("chargement des formations de démonstration")?;
+async fn prepare_registry(
+    state: &web::AppState,
+    opened: &web::catalogue::OpenState,
+    with_demo: bool,
+) -> anyhow::Result<()> {
+    let demo = if with_demo {
+        web::catalogue::load_demo(state).await.context("chargement des formations de démonstration")?
+    } else {
+        web::catalogue::DemoLoad::default()
+    };
     // Loading the demonstration data rebuilds the whole index; otherwise it is rebuilt when it
     // was just created or replaced, or is empty while the database is not.
     if demo.loaded == 0
@@ -146,7 +158,7 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
             signing_key: Arc::new(signing_key),
             base_url: args.base_url.clone().unwrap_or_else(|| format!("http://{bound}")),
         };
-        prepare_registry(&state, &opened).await?;
+        prepare_registry(&state, &opened, !args.no_demo).await?;
         // This line is read by the browser tests to find the port; keep its shape.
         println!("socle écoute sur http://{bound}");
         tracing::info!(

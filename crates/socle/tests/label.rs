@@ -448,3 +448,44 @@ fn verify_exits_2_when_the_file_cannot_be_read() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("c'est un dossier, pas un fichier"), "{}", stderr(&output));
 }
+
+#[test]
+fn verify_trusts_the_keys_of_a_jwks_file_given_with_jwks() {
+    let label = signed_label("verify-jwks");
+    let key = registry::credential::SigningKey::load(&label.dir.path).expect("lecture").expect("clé du registre");
+    let jwks = TempDir::new("verify-jwks-fichier");
+    let file = jwks.path.join("jwks.json");
+    std::fs::write(&file, registry::credential::jwks(&[*key.public_key()]).to_string()).expect("écriture");
+    // Another folder, with no key of its own: the JWK Set alone is trusted.
+    let elsewhere = TempDir::new("verify-jwks-ailleurs");
+    let run = |jwks: &Path| {
+        socle(&[
+            "label",
+            "verify",
+            label.file.to_str().expect("chemin"),
+            "--jwks",
+            jwks.to_str().expect("chemin"),
+            "--data-dir",
+            elsewhere.path.to_str().expect("chemin"),
+        ])
+    };
+    let output = run(&file);
+    assert_eq!(output.status.code(), Some(0), "{}{}", stdout(&output), stderr(&output));
+    assert!(stdout(&output).contains("  ok     Signature : signature Ed25519 valide"), "{}", stdout(&output));
+    assert!(!stdout(&output).contains("Aucune clé de registre"), "{}", stdout(&output));
+    // A JWK Set of another key: refused; a file that is not one: exit 2 with what is expected.
+    let other = TempDir::new("verify-jwks-autre");
+    let (other_key, _) = registry::credential::SigningKey::load_or_create(&other.path).expect("autre clé");
+    std::fs::write(&file, registry::credential::jwks(&[*other_key.public_key()]).to_string()).expect("écriture");
+    assert_eq!(run(&file).status.code(), Some(1));
+    for (content, needle) in [
+        ("pas du json", "n'est pas du JSON valide"),
+        (r#"{"keys": [{"kty": "RSA", "n": "x", "e": "AQAB"}]}"#, "ne contient aucune clé publique Ed25519"),
+    ] {
+        std::fs::write(&file, content).expect("écriture");
+        let output = run(&file);
+        assert_eq!(output.status.code(), Some(2), "{content}");
+        assert!(stderr(&output).contains(needle), "{}", stderr(&output));
+        assert!(stderr(&output).contains("un JWK Set"), "{}", stderr(&output));
+    }
+}

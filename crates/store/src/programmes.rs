@@ -39,11 +39,15 @@ pub enum LabelState {
     Expired,
     /// The label was suspended.
     Suspended,
+    /// The provider withdrew the application or gave the label up.
+    Withdrawn,
+    /// A reviewer withdrew the label for good.
+    Revoked,
 }
 
 impl LabelState {
     /// Every state, in workflow order.
-    pub const ALL: [LabelState; 7] = [
+    pub const ALL: [LabelState; 9] = [
         LabelState::Draft,
         LabelState::Submitted,
         LabelState::InReview,
@@ -51,6 +55,8 @@ impl LabelState {
         LabelState::Refused,
         LabelState::Expired,
         LabelState::Suspended,
+        LabelState::Withdrawn,
+        LabelState::Revoked,
     ];
 
     /// The code stored in the database.
@@ -63,6 +69,8 @@ impl LabelState {
             LabelState::Refused => "refused",
             LabelState::Expired => "expired",
             LabelState::Suspended => "suspended",
+            LabelState::Withdrawn => "withdrawn",
+            LabelState::Revoked => "revoked",
         }
     }
 
@@ -81,6 +89,8 @@ impl LabelState {
             LabelState::Refused => "refusée",
             LabelState::Expired => "label expiré",
             LabelState::Suspended => "label suspendu",
+            LabelState::Withdrawn => "retirée",
+            LabelState::Revoked => "label retiré définitivement",
         }
     }
 }

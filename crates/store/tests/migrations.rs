@@ -49,6 +49,20 @@ const TABLES: &[(i64, &[&str])] = &[
             "users",
         ],
     ),
+    (
+        5,
+        &[
+            "credentials",
+            "label_transitions",
+            "login_attempts",
+            "organisations",
+            "programme_competences",
+            "programmes",
+            "sessions",
+            "settings",
+            "users",
+        ],
+    ),
 ];
 
 /// Everything `sqlite_schema` says about the schema (tables, indexes), sorted.
@@ -144,7 +158,7 @@ async fn unknown_target_versions_are_refused_in_french() {
     let message = error.to_string();
     assert!(matches!(error, Error::Migration(_)), "{message}");
     assert!(message.contains("version 42 inconnue"), "{message}");
-    assert!(message.contains("0 (base vide), 1, 2, 3, 4"), "{message}");
+    assert!(message.contains("0 (base vide), 1, 2, 3, 4, 5"), "{message}");
     check_version(&store, store::latest_version()).await;
 }
 
@@ -178,4 +192,91 @@ async fn an_unusable_path_is_named_in_the_error() {
     let message = error.to_string();
     assert!(matches!(error, Error::Open { .. }), "{message}");
     assert!(message.starts_with("impossible d'ouvrir la base de données") && message.contains("fichier"), "{message}");
+}
+
+/// Moves a programme's label, panicking on failure.
+async fn move_label(
+    store: &Store,
+    programme: store::ProgrammeId,
+    from: store::LabelState,
+    to: store::LabelState,
+    at: i64,
+) {
+    let change = store::LabelChange {
+        from,
+        to,
+        actor: store::Actor::System,
+        at,
+        reason: format!("vers {}", to.code()),
+        issue: None,
+        revoke_credentials: false,
+    };
+    store.transition_label(programme, &change).await.unwrap_or_else(|error| panic!("{error}"));
+}
+
+#[tokio::test]
+async fn revocations_stored_as_refused_become_revoked_and_come_back_on_the_way_down() {
+    use store::LabelState as S;
+    let dir = TempDir::new("migration-5");
+    let path = dir.path.join("socle.db");
+    let store = Store::open_unmigrated(&path).await.unwrap_or_else(|error| panic!("{error}"));
+    store.migrate_to(4).await.unwrap_or_else(|error| panic!("{error}"));
+    let organisation = common::organisation(&store, "Université Exemple").await;
+    // Revoked before version 5: granted, then « refused » (how it was recorded then).
+    let revoked = common::programme(&store, organisation.id, common::data("revoquee", "Master révoqué"), 1_000).await;
+    // Refused after review: must stay refused.
+    let refused = common::programme(&store, organisation.id, common::data("refusee", "Master refusé"), 1_000).await;
+    for (id, last) in [(revoked.id, S::Granted), (refused.id, S::InReview)] {
+        let path = [S::Draft, S::Submitted, S::InReview, S::Granted];
+        let mut at = 2_000;
+        for pair in path.windows(2) {
+            move_label(&store, id, pair[0], pair[1], at).await;
+            at += 10;
+            if pair[1] == last {
+                break;
+            }
+        }
+        move_label(&store, id, last, S::Refused, at).await;
+    }
+
+    store.migrate_to(5).await.unwrap_or_else(|error| panic!("{error}"));
+    let state = |programme: Option<store::Programme>| programme.expect("formation gardée").label_state;
+    assert_eq!(state(store.programme(revoked.id).await.unwrap()), S::Revoked);
+    assert_eq!(state(store.programme(refused.id).await.unwrap()), S::Refused);
+    let history = store.label_history(revoked.id).await.unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(history.len(), 5, "création + 4 décisions, rien de perdu par la reconstruction : {history:?}");
+    assert_eq!(history.last().map(|last| (last.from, last.to)), Some((Some(S::Granted), S::Revoked)));
+    let filter = store::ProgrammeFilter {
+        competence: Some("DS.MST.07".to_owned()),
+        min_level: Some(3),
+        ..store::ProgrammeFilter::default()
+    };
+    let kept = store.programmes(&filter).await.unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(kept.len(), 2, "les compétences enseignées survivent à la reconstruction (pas de cascade)");
+    assert!(store.integrity_check().await.unwrap_or_else(|error| panic!("{error}")).is_empty());
+    // The new states are accepted by the rebuilt constraints.
+    move_label(&store, refused.id, S::Refused, S::Draft, 3_000).await;
+    move_label(&store, refused.id, S::Draft, S::Submitted, 3_010).await;
+    move_label(&store, refused.id, S::Submitted, S::Withdrawn, 3_020).await;
+    assert_eq!(state(store.programme(refused.id).await.unwrap()), S::Withdrawn);
+
+    store.migrate_to(4).await.unwrap_or_else(|error| panic!("{error}"));
+    let raw = |id: store::ProgrammeId| {
+        let path = path.clone();
+        async move {
+            let pool = sqlx::SqlitePool::connect_with(sqlx::sqlite::SqliteConnectOptions::new().filename(&path))
+                .await
+                .expect("connexion de contrôle");
+            let code: String = sqlx::query_scalar("SELECT label_state FROM programmes WHERE id = ?1")
+                .bind(id.0)
+                .fetch_one(&pool)
+                .await
+                .expect("état brut");
+            pool.close().await;
+            code
+        }
+    };
+    assert_eq!(raw(revoked.id).await, "refused", "une révocation redevient « refused » en version 4");
+    assert_eq!(raw(refused.id).await, "draft", "un retrait redevient un brouillon en version 4");
+    store.close().await;
 }

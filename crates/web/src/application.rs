@@ -3,44 +3,16 @@
 //! themselves.
 //!
 //! Every move goes through `registry::workflow::transition` (role, state, reason, dates) and is
-//! recorded by `store::Store::transition_label`, most of them through
-//! [`catalogue::change_label`]. Two moves need more, because the store records seven label
-//! states and the workflow has nine (no `withdrawn`, no `revoked`):
-//!
-//! - **Withdrawal** (« Retirer la demande ») is recorded as the provider's withdrawal followed at
-//!   once by the reopening the workflow allows from `withdrawn`: the application goes back to a
-//!   draft the provider can change and submit again; a granted label is given up and its
-//!   credential revoked. Both moves are checked by the workflow.
-//! - **Revocation** is recorded as the state `refused` with the programme's credentials revoked,
-//!   and read back as `revoked` from the history (a move from `granted` or `suspended` to
-//!   `refused` can only be a revocation: a refusal starts from `in_review`). The workflow then
-//!   allows no move from it, as for any revoked label.
-//!
-//! When the store learns the two states, both cases become plain calls to `change_label`.
+//! recorded by `store::Store::transition_label` through [`catalogue::change_label`].
 
-use registry::workflow::{self, Action, Label, State};
+use registry::workflow::{Action, Label};
 use registry::{Report, Status, Timestamp};
 use serde_json::Value;
-use store::{LabelChange, LabelState, ProgrammeId};
+use store::{LabelState, ProgrammeId};
 
 use crate::catalogue::{self, LabelActor, LabelError};
 use crate::login::format_utc;
 use crate::{AppError, AppState};
-
-/// The reason recorded when a provider withdraws without saying why.
-const DEFAULT_WITHDRAWAL_REASON: &str = "Demande retirée par l'organisme de formation.";
-
-/// The workflow state of a programme, with a revocation recognised in its history.
-pub fn effective_label(label: Label, programme: &store::Programme, history: &[store::Transition]) -> Label {
-    if programme.label_state == LabelState::Refused
-        && history.last().is_some_and(|last| {
-            last.to == LabelState::Refused && matches!(last.from, Some(LabelState::Granted | LabelState::Suspended))
-        })
-    {
-        return Label { state: State::Revoked, ..label };
-    }
-    label
-}
 
 /// A programme's label as the workflow sees it, and its history (oldest first).
 pub async fn label_and_history(
@@ -49,11 +21,11 @@ pub async fn label_and_history(
 ) -> Result<(Label, Vec<store::Transition>), AppError> {
     let history = state.store.label_history(programme.id).await?;
     let label = catalogue::current_label(state, programme).await?;
-    Ok((effective_label(label, programme, &history), history))
+    Ok((label, history))
 }
 
-/// Makes a move on a programme's label for `user` (see the module documentation). The caller
-/// has checked that the user may act on this programme.
+/// Makes a move on a programme's label for `user`. The caller has checked that the user may act
+/// on this programme.
 pub async fn decide(
     state: &AppState,
     programme: &store::Programme,
@@ -62,41 +34,7 @@ pub async fn decide(
     reason: Option<&str>,
 ) -> Result<store::Transition, LabelError> {
     let actor = LabelActor::of_user(user);
-    let now = Timestamp::now();
-    let history = state.store.label_history(programme.id).await?;
-    let label = effective_label(catalogue::current_label(state, programme).await?, programme, &history);
-    let workflow_actor = workflow::Actor { role: actor.role, id: actor.name.clone() };
-    // Checked here first, so that a revoked label (stored as refused) refuses every move.
-    let record = workflow::transition(label, action, &workflow_actor, now, reason)?;
-    let change = match action {
-        Action::Withdraw => {
-            let reopened = workflow::transition(record.label(), Action::Reopen, &workflow_actor, now, None)?;
-            LabelChange {
-                from: programme.label_state,
-                to: catalogue::store_state(reopened.to).ok_or(LabelError::Unsupported(reopened.to))?,
-                actor: store::Actor::User(user.id),
-                at: now.unix_seconds,
-                reason: record.reason.clone().unwrap_or_else(|| DEFAULT_WITHDRAWAL_REASON.to_owned()),
-                issue: None,
-                revoke_credentials: true,
-            }
-        }
-        Action::Revoke => LabelChange {
-            from: programme.label_state,
-            to: LabelState::Refused,
-            actor: store::Actor::User(user.id),
-            at: now.unix_seconds,
-            reason: record.reason.clone().unwrap_or_default(),
-            issue: None,
-            revoke_credentials: true,
-        },
-        _ => return catalogue::change_label(state, programme.id, action, &actor, reason, now).await,
-    };
-    let transition = state.store.transition_label(programme.id, &change).await?;
-    if let Err(error) = catalogue::reindex_programme(state, programme.id).await {
-        tracing::error!(formation = %programme.id, "mise à jour de l'index des formations impossible : {error}");
-    }
-    Ok(transition)
+    catalogue::change_label(state, programme.id, action, &actor, reason, Timestamp::now()).await
 }
 
 /// What a recorded move was, from its states and the role of who made it.
@@ -108,13 +46,14 @@ fn action_of(from: Option<LabelState>, to: LabelState, by_provider: bool) -> &'s
         (Some(S::Submitted), S::InReview) => "prise en instruction",
         (Some(S::InReview), S::Draft) if !by_provider => "renvoyée pour corrections",
         (Some(S::Submitted | S::InReview | S::Granted | S::Suspended), S::Draft) => "demande retirée par l'organisme",
+        (Some(_), S::Withdrawn) => "demande retirée par l'organisme",
+        (Some(_), S::Revoked) => "label retiré définitivement",
         (Some(S::InReview), S::Granted) => "label accordé",
         (Some(S::InReview), S::Refused) => "label refusé",
         (Some(S::Granted), S::Suspended) => "label suspendu",
         (Some(S::Suspended), S::Granted) => "label rétabli",
-        (Some(S::Granted | S::Suspended), S::Refused) => "label retiré définitivement",
         (Some(S::Granted | S::Suspended), S::Expired) => "expiration du label",
-        (Some(S::Refused | S::Expired), S::Draft) => "nouvelle demande ouverte",
+        (Some(S::Refused | S::Expired | S::Withdrawn), S::Draft) => "nouvelle demande ouverte",
         _ => "changement d'état",
     }
 }
@@ -156,9 +95,7 @@ pub async fn history_rows(
             (Some(_), _) => "instructeur du registre".to_owned(),
             (None, _) => "compte inconnu".to_owned(),
         };
-        let revoked = transition.to == LabelState::Refused
-            && matches!(transition.from, Some(LabelState::Granted | LabelState::Suspended));
-        let to = if revoked { State::Revoked } else { catalogue::workflow_state(transition.to) };
+        let to = catalogue::workflow_state(transition.to);
         rows.push(HistoryRow {
             at: format_utc(transition.at),
             action: action_of(transition.from, transition.to, by_provider),
@@ -330,7 +267,9 @@ mod tests {
         use LabelState as S;
         assert_eq!(action_of(Some(S::InReview), S::Draft, false), "renvoyée pour corrections");
         assert_eq!(action_of(Some(S::InReview), S::Draft, true), "demande retirée par l'organisme");
-        assert_eq!(action_of(Some(S::Suspended), S::Refused, false), "label retiré définitivement");
+        assert_eq!(action_of(Some(S::Suspended), S::Revoked, false), "label retiré définitivement");
+        assert_eq!(action_of(Some(S::Granted), S::Withdrawn, true), "demande retirée par l'organisme");
+        assert_eq!(action_of(Some(S::Withdrawn), S::Draft, true), "nouvelle demande ouverte");
         assert_eq!(action_of(Some(S::InReview), S::Refused, false), "label refusé");
     }
 

@@ -35,14 +35,17 @@ pub use demo::{DEMO_DATE, DEMO_DECLARATIONS, DemoLoad, DemoPlan, demo_plan, load
 /// Folder of the data directory that holds the programmes' search index.
 pub const INDEX_DIR: &str = "index/formations";
 
-/// The label states in which a programme is public: every state but `draft`.
-pub const PUBLIC_STATES: [LabelState; 6] = [
+/// The label states in which a programme is public: every state but `draft` (a withdrawn
+/// application and a revoked label stay on record, as the registry's decisions do).
+pub const PUBLIC_STATES: [LabelState; 8] = [
     LabelState::Submitted,
     LabelState::InReview,
     LabelState::Granted,
     LabelState::Refused,
     LabelState::Suspended,
     LabelState::Expired,
+    LabelState::Withdrawn,
+    LabelState::Revoked,
 ];
 
 /// Whether a programme in this label state is shown to everyone.
@@ -73,21 +76,23 @@ pub fn workflow_state(state: LabelState) -> State {
         LabelState::Refused => State::Refused,
         LabelState::Suspended => State::Suspended,
         LabelState::Expired => State::Expired,
+        LabelState::Withdrawn => State::Withdrawn,
+        LabelState::Revoked => State::Revoked,
     }
 }
 
-/// The stored label state for a workflow state; `None` for the states the store cannot hold
-/// yet (`withdrawn`, `revoked`).
-pub fn store_state(state: State) -> Option<LabelState> {
+/// The stored label state for a workflow state.
+pub fn store_state(state: State) -> LabelState {
     match state {
-        State::Draft => Some(LabelState::Draft),
-        State::Submitted => Some(LabelState::Submitted),
-        State::InReview => Some(LabelState::InReview),
-        State::Granted => Some(LabelState::Granted),
-        State::Refused => Some(LabelState::Refused),
-        State::Suspended => Some(LabelState::Suspended),
-        State::Expired => Some(LabelState::Expired),
-        State::Withdrawn | State::Revoked => None,
+        State::Draft => LabelState::Draft,
+        State::Submitted => LabelState::Submitted,
+        State::InReview => LabelState::InReview,
+        State::Granted => LabelState::Granted,
+        State::Refused => LabelState::Refused,
+        State::Suspended => LabelState::Suspended,
+        State::Expired => LabelState::Expired,
+        State::Withdrawn => LabelState::Withdrawn,
+        State::Revoked => LabelState::Revoked,
     }
 }
 
@@ -473,9 +478,6 @@ pub enum LabelError {
     /// The workflow refuses the move.
     #[error(transparent)]
     Workflow(#[from] workflow::WorkflowError),
-    /// The move leads to a state the database cannot record yet.
-    #[error("l'état « {0} » ne peut pas encore être enregistré par le registre : action indisponible")]
-    Unsupported(State),
     /// The credential of a grant could not be issued.
     #[error(transparent)]
     Issue(#[from] credential::IssueError),
@@ -492,7 +494,7 @@ impl From<LabelError> for AppError {
         match error {
             LabelError::NotFound(_) => AppError::NotFound(format!("{}.", capitalise(&error.to_string()))),
             LabelError::Forbidden => AppError::Forbidden(format!("{}.", capitalise(&error.to_string()))),
-            LabelError::Workflow(_) | LabelError::Unsupported(_) | LabelError::Issue(_) => {
+            LabelError::Workflow(_) | LabelError::Issue(_) => {
                 AppError::BadRequest(format!("{}.", capitalise(&error.to_string())))
             }
             LabelError::Store(store::Error::StateChanged { .. }) => AppError::BadRequest(error.to_string()),
@@ -551,7 +553,7 @@ async fn record_label_change(
     let current = current_label(state, &programme).await?;
     let workflow_actor = workflow::Actor { role: actor.role, id: actor.name.clone() };
     let record = workflow::transition(current, action, &workflow_actor, now, reason)?;
-    let to = store_state(record.to).ok_or(LabelError::Unsupported(record.to))?;
+    let to = store_state(record.to);
     let issue = if record.to == State::Granted {
         let declaration = read_declaration(&state.referentiel, &programme)?;
         let programme_url = programme_url(&state.base_url, id);
@@ -578,6 +580,7 @@ async fn record_label_change(
     let reason = match record.reason.clone() {
         Some(reason) => reason,
         // The store asks a reason for every revocation; a withdrawal needs none from the provider.
+        None if action == Action::Withdraw => "Demande retirée par l'organisme de formation.".to_owned(),
         None if revoke_credentials => capitalise(action.label()),
         None => String::new(),
     };

@@ -207,12 +207,12 @@ fn not_editable(label: Label) -> Option<String> {
         LabelStatus::Draft => None,
         LabelStatus::Submitted | LabelStatus::InReview => Some(
             "La demande de label est en cours : la déclaration ne peut plus être modifiée pendant son instruction. \
-             Retirez la demande pour la modifier, puis déposez-la de nouveau."
+             Pour la modifier, retirez la demande, rouvrez-en une (« Rouvrir une demande »), puis déposez-la de nouveau."
                 .to_owned(),
         ),
         LabelStatus::Granted | LabelStatus::Suspended => Some(
             "La formation détient un label : sa déclaration ne peut pas être modifiée sans nouvel examen. \
-             Pour la mettre à jour, renoncez au label (« Retirer la demande »), modifiez-la, puis déposez une nouvelle demande."
+             Pour la mettre à jour, renoncez au label (« Retirer la demande »), rouvrez une demande, modifiez-la, puis déposez-la."
                 .to_owned(),
         ),
         LabelStatus::Refused | LabelStatus::Expired | LabelStatus::Withdrawn => Some(
@@ -815,7 +815,7 @@ async fn confirm_page(state: &AppState, provider: &Provider, id: &str, action: A
             }
             (
                 "Retirer la demande",
-                "La demande de label est retirée et la formation revient à l'état de brouillon : vous pourrez modifier la déclaration et déposer une nouvelle demande.",
+                "La demande de label est retirée : elle reste inscrite au registre à l'état « retirée ». Pour modifier la déclaration et la déposer de nouveau, rouvrez ensuite une demande (« Rouvrir une demande »).",
                 "retirer",
                 "Confirmer le retrait",
             )

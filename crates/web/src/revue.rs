@@ -582,7 +582,6 @@ pub async fn decide(
             Err(
                 error @ (LabelError::Workflow(_)
                 | LabelError::Issue(_)
-                | LabelError::Unsupported(_)
                 | LabelError::Store(store::Error::StateChanged { .. })),
             ) => errors.add(field, format!("{heading} : {error}. Rien n'a été modifié")),
             Err(error) => return Err(error.into()),

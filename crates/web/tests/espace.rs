@@ -344,7 +344,7 @@ async fn forms_without_their_token_change_nothing() {
 }
 
 #[tokio::test]
-async fn a_withdrawn_application_becomes_a_draft_again_with_its_reason_recorded() {
+async fn a_withdrawn_application_is_recorded_with_its_reason_and_can_be_reopened_as_a_draft() {
     let app = app().await;
     let mut client = app.signed_in(PROVIDER_A).await;
     let id = declare(&app, &client, PROVIDER_A, &demo(ELIGIBLE)).await;
@@ -366,16 +366,27 @@ async fn a_withdrawn_application_becomes_a_draft_again_with_its_reason_recorded(
     .await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
     let stored = app.store.programme(id).await.expect("lecture").expect("formation");
-    assert_eq!(stored.label_state, LabelState::Draft);
+    assert_eq!(stored.label_state, LabelState::Withdrawn);
     let history = app.store.label_history(id).await.expect("historique");
     let last = history.last().expect("étape");
-    assert_eq!((last.from, last.to), (Some(LabelState::Submitted), LabelState::Draft));
+    assert_eq!((last.from, last.to), (Some(LabelState::Submitted), LabelState::Withdrawn));
     assert_eq!(last.reason, "Nouvelle maquette à la rentrée");
     let page = client.get(&format!("/espace/formations/{id}?fait=withdraw")).await;
     assert!(
         page.body.contains("demande retirée par l&#39;organisme")
             || page.body.contains("demande retirée par l'organisme")
     );
+    assert!(page.body.contains(&format!("/espace/formations/{id}/rouvrir")), "reopening offered");
+    // The withdrawn application stays public, as « retirée ».
+    let public = app.client().get(&format!("/formations/{id}")).await;
+    assert_eq!(public.status, StatusCode::OK);
+    assert!(public.body.contains("retirée"), "{}", public.body);
+    let reopened =
+        post_with_token(&app, &mut client, PROVIDER_A, &format!("/espace/formations/{id}/rouvrir"), &[]).await;
+    assert_eq!(reopened.status, StatusCode::SEE_OTHER, "{}", reopened.body);
+    let stored = app.store.programme(id).await.expect("lecture").expect("formation");
+    assert_eq!(stored.label_state, LabelState::Draft);
+    let page = client.get(&format!("/espace/formations/{id}")).await;
     assert!(page.body.contains(&format!("/espace/formations/{id}/modifier")), "editable again");
     // Submitting again works.
     let again =

@@ -173,12 +173,15 @@ async fn a_provider_who_gives_up_its_label_has_its_credential_revoked() {
     let answer =
         post_with_token(&app, &mut provider, PROVIDER_A, &format!("/espace/formations/{id}/retirer"), &[]).await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
-    assert_eq!(state_of(&app, id).await, LabelState::Draft);
+    assert_eq!(state_of(&app, id).await, LabelState::Withdrawn);
     let credentials = app.store.credentials_of_programme(id).await.expect("labels");
     assert_eq!(credentials.len(), 1);
     assert_eq!(credentials[0].revocation_reason.as_deref(), Some("Demande retirée par l'organisme de formation."));
     let history = app.store.label_history(id).await.expect("historique");
-    assert_eq!(history.last().map(|last| (last.from, last.to)), Some((Some(LabelState::Granted), LabelState::Draft)));
+    assert_eq!(
+        history.last().map(|last| (last.from, last.to)),
+        Some((Some(LabelState::Granted), LabelState::Withdrawn))
+    );
 }
 
 #[tokio::test]
@@ -223,6 +226,10 @@ async fn suspension_reinstatement_and_revocation_follow_the_credentials() {
     let reinstated_id = current[0].id.clone();
     let revoked = decide(&app, &mut reviewer, id, "revoke", "Fausse déclaration avérée.").await;
     assert_eq!(revoked.status, StatusCode::SEE_OTHER, "{}", revoked.body);
+    assert_eq!(state_of(&app, id).await, LabelState::Revoked, "stored as revoked, not as a refusal");
+    let public = app.client().get(&format!("/formations/{id}")).await;
+    assert!(public.body.contains("label retiré définitivement"), "{}", public.body);
+    assert!(!public.body.contains("label refusé"), "{}", public.body);
     let credentials = app.store.credentials_of_programme(id).await.expect("labels");
     assert!(credentials.iter().all(|credential| credential.revoked_at.is_some()));
     let reinstated = credentials.iter().find(|credential| credential.id == reinstated_id).expect("label rétabli");

@@ -62,6 +62,11 @@ impl Server {
 /// sources (a missing folder serves no book); returns the process and the `127.0.0.1:PORT` it
 /// printed once ready.
 pub fn spawn_serve(data: &Path, book: &Path) -> (Child, String) {
+    spawn_serve_with(data, book, &[])
+}
+
+/// [`spawn_serve`] with more options.
+pub fn spawn_serve_with(data: &Path, book: &Path, options: &[&str]) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_socle"))
         .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
         .arg(data)
@@ -69,6 +74,7 @@ pub fn spawn_serve(data: &Path, book: &Path) -> (Child, String) {
         .arg(book)
         .arg("--labs")
         .arg(workspace().join("labs"))
+        .args(options)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
