@@ -10,6 +10,7 @@ const LAYERS: &[(&str, u8)] = &[
     // Foundations: plain data models every domain crate may use.
     ("skills", 0),
     ("notebook", 0),
+    ("records", 0),
     // The labs' library, loaded by evcxr in the sandbox: it depends on no workspace crate.
     ("labkit", 0),
     // Domain crates, each owning one outside system; they do not depend on each other.
@@ -21,6 +22,8 @@ const LAYERS: &[(&str, u8)] = &[
     ("indicators", 1),
     ("registry", 1),
     ("book", 1),
+    // The observatory demo web (generator and fixture server) uses only the data models.
+    ("demoweb", 1),
     // Grading composes notebooks and kernels.
     ("grader", 2),
     // Glue: the web layer, then the binary.

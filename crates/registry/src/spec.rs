@@ -121,32 +121,9 @@ const fn field(key: &'static str, kind: Kind, required: bool, description: &'sta
     Field { key, kind, required, description }
 }
 
-/// The INSEE codes of the 18 French regions (2016 map), with their names.
-pub const REGIONS: [(&str, &str); 18] = [
-    ("01", "Guadeloupe"),
-    ("02", "Martinique"),
-    ("03", "Guyane"),
-    ("04", "La Réunion"),
-    ("06", "Mayotte"),
-    ("11", "Île-de-France"),
-    ("24", "Centre-Val de Loire"),
-    ("27", "Bourgogne-Franche-Comté"),
-    ("28", "Normandie"),
-    ("32", "Hauts-de-France"),
-    ("44", "Grand Est"),
-    ("52", "Pays de la Loire"),
-    ("53", "Bretagne"),
-    ("75", "Nouvelle-Aquitaine"),
-    ("76", "Occitanie"),
-    ("84", "Auvergne-Rhône-Alpes"),
-    ("93", "Provence-Alpes-Côte d'Azur"),
-    ("94", "Corse"),
-];
-
-/// The name of a region from its INSEE code.
-pub fn region_name(code: &str) -> Option<&'static str> {
-    REGIONS.iter().find(|(known, _)| *known == code).map(|(_, name)| *name)
-}
+/// The INSEE codes of the 18 French regions (2016 map) with their names, and the name of a
+/// region from its code: the observatory's shared table (`records::geo`).
+pub use records::geo::{REGIONS, region_name};
 
 /// Top-level keys of a declaration.
 pub(crate) const TOP: [Field; 5] = [

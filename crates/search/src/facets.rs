@@ -3,14 +3,16 @@
 //! Values are read from the fields' columns (tantivy fast fields, dictionary encoded): per
 //! segment, one counter per term ordinal, turned into strings once at the end. Which documents
 //! are counted is the caller's query; the disjunctive rule (a dimension's counts ignore its own
-//! selection) is applied by running one count per selected dimension (see
-//! `programmes::search`).
+//! selection) is applied by running one count per selected dimension: [`compose`] builds the
+//! query of each count (see `programmes::search` and `observatory::search`).
 
 use std::collections::BTreeMap;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::StrColumn;
-use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader, Term};
 
 /// One value of a facet and how many results carry it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -137,3 +139,32 @@ pub(crate) fn bool_counts(counts: &BTreeMap<String, u64>) -> BoolCounts {
 pub(crate) const TRUE: &str = "true";
 /// How `false` is indexed in a yes/no keyword field.
 pub(crate) const FALSE: &str = "false";
+
+/// A dimension's filter: any of its selected terms, scoring nothing (filters must not change
+/// the ranking by words).
+pub(crate) fn filter(field: Field, values: &[String]) -> Box<dyn Query> {
+    let alternatives = values
+        .iter()
+        .map(|value| {
+            let term = TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic);
+            (Occur::Should, Box::new(term) as Box<dyn Query>)
+        })
+        .collect();
+    Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(alternatives)), 0.0))
+}
+
+/// The words' query with the filters of every selected dimension except `skip` (each index kind
+/// names its dimensions with its own enum).
+pub(crate) fn compose<D: Copy + PartialEq>(
+    words: &dyn Query,
+    filters: &[(D, Box<dyn Query>)],
+    skip: Option<D>,
+) -> BooleanQuery {
+    let mut clauses = vec![(Occur::Must, words.box_clone())];
+    for (dimension, filter) in filters {
+        if Some(*dimension) != skip {
+            clauses.push((Occur::Must, filter.box_clone()));
+        }
+    }
+    BooleanQuery::new(clauses)
+}

@@ -5,6 +5,7 @@ mod analysis;
 mod engine;
 mod error;
 mod facets;
+pub mod observatory;
 pub mod programmes;
 mod snippet;
 mod text_query;

@@ -12,7 +12,7 @@ use registry::{Date, Declaration, Format, Report, Status, Timestamp};
 use serde_json::Value;
 
 use crate::serve::database_path;
-use crate::{EXIT_INVALID, ReferentielSource};
+use crate::{EXIT_INVALID, ReferentielSource, io_message};
 
 /// Exit code when the declaration cannot be read or is not valid.
 const EXIT_UNREADABLE: u8 = 2;
@@ -371,15 +371,6 @@ impl RevocationLookup {
                 Revocation::Unknown("lecture de la base impossible".to_owned())
             }
         }
-    }
-}
-
-fn io_message(err: &std::io::Error) -> String {
-    match err.kind() {
-        std::io::ErrorKind::NotFound => "fichier introuvable".to_owned(),
-        std::io::ErrorKind::PermissionDenied => "accès refusé".to_owned(),
-        std::io::ErrorKind::IsADirectory => "c'est un dossier, pas un fichier".to_owned(),
-        _ => err.to_string(),
     }
 }
 

@@ -7,7 +7,11 @@ mod coverage;
 mod grading;
 mod label_cmd;
 mod labs_cmd;
+mod observatory_cmd;
+mod pipeline;
+mod progress;
 mod referentiel;
+mod robots_cmd;
 mod serve;
 
 use std::path::PathBuf;
@@ -60,6 +64,18 @@ enum Command {
     /// Crée et liste les comptes du registre (organismes, évaluateurs, administrateurs).
     #[command(subcommand)]
     Admin(admin_cmd::AdminCommand),
+    /// Dit si un robots.txt autorise un robot à collecter une URL (RFC 9309) : affiche « autorisé »
+    /// (code de sortie 0) ou « interdit » (1) ; 2 si le fichier est illisible ou l'URL invalide.
+    Robots(robots_cmd::RobotsArgs),
+    /// Collecte poliment les sources de l'observatoire (robots.txt, délais par hôte, reprise après
+    /// arrêt brutal) dans des archives WARC.
+    Crawl(observatory_cmd::CrawlArgs),
+    /// Lit une page, un flux, une réponse d'API ou un CSV enregistrés : affiche les enregistrements
+    /// extraits (données personnelles retirées) et les problèmes.
+    Extract(observatory_cmd::ExtractArgs),
+    /// Chaîne de l'observatoire : ingestion des archives collectées.
+    #[command(subcommand)]
+    Observatory(observatory_cmd::ObservatoryCommand),
 }
 
 /// Where the référentiel comes from: a folder given by the user, or the copy built in.
@@ -84,6 +100,25 @@ const EXIT_INVALID: u8 = 1;
 /// Exit code for an internal or I/O failure.
 const EXIT_FAILURE: u8 = 3;
 
+/// Reads at most `cap + 1` bytes of a file: a huge file costs no memory, and the reader still
+/// sees that it was longer than the cap.
+fn read_capped(path: &std::path::Path, cap: usize) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?.take(cap as u64 + 1).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// An I/O error in French, for messages that already name the file.
+fn io_message(err: &std::io::Error) -> String {
+    match err.kind() {
+        std::io::ErrorKind::NotFound => "fichier introuvable".to_owned(),
+        std::io::ErrorKind::PermissionDenied => "accès refusé".to_owned(),
+        std::io::ErrorKind::IsADirectory => "c'est un dossier, pas un fichier".to_owned(),
+        _ => err.to_string(),
+    }
+}
+
 fn main() -> ExitCode {
     let cli = match french_command().try_get_matches().and_then(|matches| Cli::from_arg_matches(&matches)) {
         Ok(cli) => cli,
@@ -99,6 +134,10 @@ fn main() -> ExitCode {
         Command::Labs(command) => labs_cmd::run(&command),
         Command::Label(command) => label_cmd::run(&command),
         Command::Admin(command) => admin_cmd::run(&command),
+        Command::Robots(args) => robots_cmd::run(&args),
+        Command::Crawl(args) => observatory_cmd::crawl(&args),
+        Command::Extract(args) => observatory_cmd::extract(&args),
+        Command::Observatory(command) => observatory_cmd::run(&command),
     };
     match result {
         Ok(code) => code,

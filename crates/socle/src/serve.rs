@@ -33,8 +33,9 @@ pub struct ServeArgs {
     /// et des labels signés ; par défaut http:// suivi de l'adresse d'écoute.
     #[arg(long, value_name = "URL", env = "SOCLE_BASE_URL", value_parser = parse_base_url)]
     base_url: Option<String>,
-    /// Ne charge pas les formations de démonstration dans un registre vide (installation de
-    /// production) ; sans cette option, un registre qui n'a jamais rien contenu les reçoit.
+    /// Ne charge pas les données de démonstration (installation de production) ; sans cette
+    /// option, un registre qui n'a jamais rien contenu reçoit les formations de démonstration, et
+    /// un observatoire vide le web de démonstration (archivé puis ingéré en arrière-plan).
     #[arg(long = "sans-demo", env = "SOCLE_SANS_DEMO")]
     no_demo: bool,
     #[command(flatten)]
@@ -159,6 +160,15 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
             base_url: args.base_url.clone().unwrap_or_else(|| format!("http://{bound}")),
         };
         prepare_registry(&state, &opened, !args.no_demo).await?;
+        if !args.no_demo {
+            // In the background: the site answers at once, the dashboard fills in a minute.
+            let (data_dir, referentiel) = (state.data_dir.clone(), state.referentiel.clone());
+            tokio::task::spawn_blocking(move || match crate::pipeline::load_demo(&data_dir, &referentiel) {
+                Ok(Some(report)) => tracing::info!("observatoire : web de démonstration ingéré\n{report}"),
+                Ok(None) => {}
+                Err(error) => tracing::error!("observatoire : web de démonstration non ingéré : {error:#}"),
+            });
+        }
         // This line is read by the browser tests to find the port; keep its shape.
         println!("socle écoute sur http://{bound}");
         tracing::info!(

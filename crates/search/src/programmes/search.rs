@@ -10,15 +10,15 @@ use std::collections::BTreeMap;
 
 use tantivy::collector::sort_key::{SortBySimilarityScore, SortByString};
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
-use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::query::Query;
+use tantivy::schema::Field;
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, Order, Searcher, TantivyDocument};
 
 use super::schema::{self, Fields};
 use super::{MAX_LIMIT, MAX_OFFSET, ProgrammeFacets, ProgrammeHit, ProgrammeQuery, ProgrammeResults, Sort};
 use crate::engine::Engine;
-use crate::facets::{self, FALSE, TRUE, TermCounts};
+use crate::facets::{self, FALSE, TRUE, TermCounts, compose, filter};
 use crate::{Error, Snippet, analysis, text_query};
 
 /// Longest snippet, in characters.
@@ -94,30 +94,6 @@ impl Dimension {
             Dimension::Example => flag(query.example),
         }
     }
-}
-
-/// A dimension's filter: any of its selected terms, scoring nothing (filters must not change
-/// the ranking by words).
-fn filter(field: Field, values: &[String]) -> Box<dyn Query> {
-    let alternatives = values
-        .iter()
-        .map(|value| {
-            let term = TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic);
-            (Occur::Should, Box::new(term) as Box<dyn Query>)
-        })
-        .collect();
-    Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(alternatives)), 0.0))
-}
-
-/// The words' query with the filters of every selected dimension except `skip`.
-fn compose(words: &dyn Query, filters: &[(Dimension, Box<dyn Query>)], skip: Option<Dimension>) -> BooleanQuery {
-    let mut clauses = vec![(Occur::Must, words.box_clone())];
-    for (dimension, filter) in filters {
-        if Some(*dimension) != skip {
-            clauses.push((Occur::Must, filter.box_clone()));
-        }
-    }
-    BooleanQuery::new(clauses)
 }
 
 fn check(query: &ProgrammeQuery) -> Result<(), Error> {
