@@ -1,6 +1,7 @@
 //! `cargo xtask`: the project's development tasks — setup, ci, and their parts.
 
 mod bench;
+mod bench_crawl;
 mod setup;
 
 use std::path::{Path, PathBuf};
@@ -18,6 +19,10 @@ Tâches :
   bench grade [--n N] [--jobs N]
           corrige N copies avec socle et avec nbgrader (Python), et avec evcxr cellule par
           cellule (Rust), dans le même passage ; affiche les secondes par copie et le rapport
+  bench crawl [--hosts HÔTE,HÔTE…] [--concurrency N]
+          collecte et extrait les pages du web de démonstration (serveur local, sans délai de
+          politesse) avec socle puis avec Scrapy, dans le même passage ; affiche les pages par
+          seconde de chacun et le rapport
   env     affiche les variables d'environnement que les tests utilisent (à évaluer dans un shell)
   datasets check [--fix-checksums]
           vérifie chaque dossier de datasets/ : dataset.toml, sommes sha256, en-têtes, types
@@ -35,7 +40,8 @@ fn main() -> ExitCode {
         Some("setup") => setup::run(&Paths::new()),
         Some("bench") => match args.get(1).map(String::as_str) {
             Some("grade") => bench::grade(&Paths::new(), &args[2..]),
-            other => Err(format!("banc d'essai inconnu « {} » ; bancs : grade", other.unwrap_or("(aucun)"))),
+            Some("crawl") => bench_crawl::crawl(&Paths::new(), &args[2..]),
+            other => Err(format!("banc d'essai inconnu « {} » ; bancs : grade, crawl", other.unwrap_or("(aucun)"))),
         },
         Some("datasets") => match args.get(1).map(String::as_str) {
             Some("check") => datasets_check(&Paths::new(), &args[2..]),

@@ -164,7 +164,7 @@ fn node_modules(paths: &Paths) -> Result<(), String> {
 }
 
 /// Creates the Python virtual environment and installs `tools/python-requirements.txt` when it changed.
-fn python_venv(paths: &Paths) -> Result<(), String> {
+pub(crate) fn python_venv(paths: &Paths) -> Result<(), String> {
     let requirements_path = paths.root.join("tools/python-requirements.txt");
     let requirements = read(&requirements_path)?;
     let venv = paths.venv();
