@@ -29,7 +29,7 @@ pub struct RobotsArgs {
     /// s'applique, sinon le groupe « * ».
     #[arg(long, value_name = "AGENT")]
     agent: String,
-    /// L'URL à tester : absolue (https://exemple.fr/chemin?requête), déjà encodée en pourcent comme
+    /// L'URL à tester : absolue (`https://exemple.fr/chemin?requête`), déjà encodée en pourcent comme
     /// sur le réseau, ou un chemin (/chemin?requête).
     #[arg(value_name = "URL")]
     url: String,
