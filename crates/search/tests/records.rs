@@ -382,3 +382,47 @@ fn every_matching_id_is_given_once_whatever_the_page() {
     let bad = RecordQuery { months: strings(&["13"]), ..RecordQuery::default() };
     assert!(matches!(index.for_each_id(&bad, |_| ControlFlow::Continue(())), Err(Error::InvalidQuery(_))));
 }
+
+#[test]
+fn every_matching_record_is_given_whole_for_exports() {
+    let index = corpus_index();
+    let all_hits = |query: &RecordQuery| {
+        let mut found = Vec::new();
+        let given = index
+            .for_each_hit(query, |hit| {
+                found.push(hit);
+                ControlFlow::Continue(())
+            })
+            .expect("enregistrements");
+        assert_eq!(given, found.len() as u64);
+        found.sort_by(|a, b| a.id.cmp(&b.id));
+        found
+    };
+    // The same records as the ids, with the fields a page shows.
+    let filtered = RecordQuery { regions: strings(&["11"]), from: Some("2026-01".into()), ..RecordQuery::default() };
+    let hits = all_hits(&filtered);
+    let ids: Vec<&str> = hits.iter().map(|hit| hit.id.as_str()).collect();
+    assert_eq!(ids, ["f2", "f3", "j2", "j3"]);
+    let page = index.search(&RecordQuery { limit: 100, ..filtered.clone() }).expect("page");
+    for hit in &hits {
+        let shown = page.hits.iter().find(|shown| shown.id == hit.id).expect("même enregistrement");
+        assert_eq!(
+            (&hit.title, &hit.region, &hit.date, &hit.competences),
+            (&shown.title, &shown.region, &shown.date, &shown.competences)
+        );
+        assert_eq!((hit.contract, &hit.amount, &hit.salary), (shown.contract, &shown.amount, &shown.salary));
+        assert!(hit.snippet.highlights.is_empty(), "pas de surlignage dans un export");
+    }
+    // No page cap: every record, beyond MAX_LIMIT if there were that many.
+    assert_eq!(all_hits(&RecordQuery { limit: 0, ..RecordQuery::default() }).len(), 12);
+    let mut seen = 0;
+    let given = index
+        .for_each_hit(&RecordQuery::default(), |_| {
+            seen += 1;
+            if seen == 2 { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+        })
+        .expect("arrêt");
+    assert_eq!((given, seen), (2, 2));
+    let bad = RecordQuery { months: strings(&["13"]), ..RecordQuery::default() };
+    assert!(matches!(index.for_each_hit(&bad, |_| ControlFlow::Continue(())), Err(Error::InvalidQuery(_))));
+}

@@ -301,6 +301,18 @@ impl RecordIndex {
         search::for_each_id(&self.inner.engine, &self.inner.fields, query, each)
     }
 
+    /// Calls `each` with every record matching `query`'s words, period and filters (its page
+    /// and order are ignored), in index order, until `each` returns [`ControlFlow::Break`];
+    /// returns how many were given. For exports without a row cap: the hits are read one at a
+    /// time (their snippet is the description's beginning), so memory does not grow with them.
+    pub fn for_each_hit(
+        &self,
+        query: &RecordQuery,
+        each: impl FnMut(RecordHit) -> ControlFlow<()>,
+    ) -> Result<u64, Error> {
+        search::for_each_hit(&self.inner.engine, &self.inner.fields, query, each)
+    }
+
     /// Answers `query`. The text never causes an error; [`Error::InvalidQuery`] names a page
     /// size or start out of bounds, a period bound that is not a date, a month that is not
     /// `YYYY-MM`, or a filter listing too many values.

@@ -267,6 +267,37 @@ pub(super) fn for_each_id(
     Ok(n_ids)
 }
 
+/// Calls `each` with every record matching `query` (words, period and filters; its page and
+/// order are ignored), segment by segment in index order, until `each` breaks; returns how
+/// many were given. The hits carry the description's beginning as snippet (no highlighting).
+/// Memory: four bytes per matching record plus one document at a time.
+pub(super) fn for_each_hit(
+    engine: &Engine,
+    fields: &Fields,
+    query: &RecordQuery,
+    mut each: impl FnMut(RecordHit) -> ControlFlow<()>,
+) -> Result<u64, Error> {
+    let Prepared { base, filters, .. } = prepare(fields, query)?;
+    let searcher = engine.searcher();
+    let everything = compose(&*base, &filters, None);
+    let per_segment = searcher.search(&everything, &DocIds).map_err(Error::engine("la recherche"))?;
+    let mut given = 0;
+    for (segment, docs) in per_segment {
+        for doc in docs {
+            let document: TantivyDocument =
+                searcher.doc(DocAddress::new(segment, doc)).map_err(Error::engine("la lecture d'un document"))?;
+            let excerpt = schema::first_text(&document, fields.excerpt);
+            let leading = if excerpt.is_empty() { schema::first_text(&document, fields.details) } else { excerpt };
+            let snippet = Snippet::leading(&leading, SNIPPET_CHARS);
+            given += 1;
+            if each(hit_of(&document, fields, 0.0, snippet)).is_break() {
+                return Ok(given);
+            }
+        }
+    }
+    Ok(given)
+}
+
 /// Collects the matching documents of each segment, in order (no scores).
 struct DocIds;
 
@@ -381,40 +412,45 @@ fn hits(
                 }
             }
         };
-        let date = schema::optional_text(&document, fields.date);
-        let month = date.as_deref().and_then(schema::day_number).map(schema::month_of);
-        let amount = schema::number(&document, fields.amount).map(|value| Amount {
-            value,
-            currency: schema::optional_text(&document, fields.amount_currency).unwrap_or_else(|| "EUR".to_owned()),
-        });
-        let salary = schema::optional_text(&document, fields.salary_period).and_then(|period| {
-            Some(Salary {
-                min: schema::number(&document, fields.salary_min),
-                max: schema::number(&document, fields.salary_max),
-                currency: schema::optional_text(&document, fields.salary_currency).unwrap_or_else(|| "EUR".to_owned()),
-                period: schema::parse_period(&period)?,
-            })
-        });
-        hits.push(RecordHit {
-            id: schema::first_text(&document, fields.id),
-            kind: schema::stored_kind(&document, fields),
-            score,
-            title: schema::first_text(&document, fields.title),
-            date,
-            month,
-            source_url: schema::first_text(&document, fields.source_url),
-            organisation: schema::optional_text(&document, fields.organisation),
-            funder: schema::optional_text(&document, fields.funder),
-            region: schema::optional_text(&document, fields.region),
-            contract: schema::optional_text(&document, fields.contract).as_deref().and_then(Contract::parse),
-            sector: schema::optional_text(&document, fields.sector),
-            competences: schema::all_text(&document, fields.competence),
-            amount,
-            salary,
-            snippet,
-        });
+        hits.push(hit_of(&document, fields, score, snippet));
     }
     Ok(hits)
+}
+
+/// A hit built from a stored document.
+fn hit_of(document: &TantivyDocument, fields: &Fields, score: f32, snippet: Snippet) -> RecordHit {
+    let date = schema::optional_text(document, fields.date);
+    let month = date.as_deref().and_then(schema::day_number).map(schema::month_of);
+    let amount = schema::number(document, fields.amount).map(|value| Amount {
+        value,
+        currency: schema::optional_text(document, fields.amount_currency).unwrap_or_else(|| "EUR".to_owned()),
+    });
+    let salary = schema::optional_text(document, fields.salary_period).and_then(|period| {
+        Some(Salary {
+            min: schema::number(document, fields.salary_min),
+            max: schema::number(document, fields.salary_max),
+            currency: schema::optional_text(document, fields.salary_currency).unwrap_or_else(|| "EUR".to_owned()),
+            period: schema::parse_period(&period)?,
+        })
+    });
+    RecordHit {
+        id: schema::first_text(document, fields.id),
+        kind: schema::stored_kind(document, fields),
+        score,
+        title: schema::first_text(document, fields.title),
+        date,
+        month,
+        source_url: schema::first_text(document, fields.source_url),
+        organisation: schema::optional_text(document, fields.organisation),
+        funder: schema::optional_text(document, fields.funder),
+        region: schema::optional_text(document, fields.region),
+        contract: schema::optional_text(document, fields.contract).as_deref().and_then(Contract::parse),
+        sector: schema::optional_text(document, fields.sector),
+        competences: schema::all_text(document, fields.competence),
+        amount,
+        salary,
+        snippet,
+    }
 }
 
 fn facet_lists(counts: &BTreeMap<&'static str, BTreeMap<String, u64>>, query: &RecordQuery) -> RecordFacets {
