@@ -38,26 +38,11 @@ pub fn french_numeric(days: i64) -> String {
     format!("{day:02}/{month:02}/{year:04}")
 }
 
-const MONTHS_FR: [&str; 12] = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-];
-
 /// `12 mars 2026` of a day count (`1er` for the first day).
 pub fn french_long(days: i64) -> String {
     let (year, month, day) = civil_from_days(days);
     let day = if day == 1 { "1er".to_string() } else { day.to_string() };
-    format!("{day} {} {year}", MONTHS_FR[month as usize - 1])
+    format!("{day} {} {year}", records::MONTHS_FR[month as usize - 1])
 }
 
 const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];

@@ -2,6 +2,7 @@
 #![doc = include_str!("../README.md")]
 
 pub mod geo;
+mod months;
 mod record;
 mod sector;
 pub mod source;
@@ -9,4 +10,5 @@ pub mod source;
 pub use record::{
     Amount, Contract, Dataset, Funding, JobPosting, Kind, Location, Project, Record, Salary, SalaryPeriod,
 };
+pub use months::{MONTHS_FR, month_label, month_name};
 pub use sector::{SECTORS, sector_label};

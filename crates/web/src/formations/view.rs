@@ -11,25 +11,10 @@ use store::{LabelState, ProgrammeId};
 use crate::catalogue;
 use crate::{AppError, AppState};
 
-const MONTHS: [&str; 12] = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-];
-
 /// A date as French prose: « 1er décembre 2026 », « 28 novembre 2026 ».
 pub fn fr_date(date: Date) -> String {
     let day = if date.day() == 1 { "1er".to_owned() } else { date.day().to_string() };
-    let month = MONTHS.get(usize::from(date.month()).saturating_sub(1)).copied().unwrap_or_default();
+    let month = records::month_name(u32::from(date.month())).unwrap_or_default();
     format!("{day} {month} {}", date.year())
 }
 
