@@ -51,6 +51,20 @@ pub enum Error {
         /// The Parquet library's explanation.
         reason: String,
     },
+    /// A filter of the dashboard is not well formed.
+    #[error("filtre invalide : {reason}")]
+    Filter {
+        /// What is wrong and what is accepted, in French.
+        reason: String,
+    },
+    /// An indicator cannot be computed.
+    #[error("impossible de calculer l'indicateur « {id} » : {reason}")]
+    Indicator {
+        /// The indicator's id.
+        id: String,
+        /// Why, in French.
+        reason: String,
+    },
 }
 
 impl Error {

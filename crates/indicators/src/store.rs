@@ -138,13 +138,13 @@ fn is_temporary(name: &str) -> bool {
     name.starts_with('.') && name.ends_with(".tmp")
 }
 
-fn is_data_file(name: &str) -> bool {
+pub(crate) fn is_data_file(name: &str) -> bool {
     !name.starts_with('.') && !name.starts_with('_') && name.ends_with(".parquet")
 }
 
 /// Checks the Parquet framing (magic number at both ends, footer length within the file), so
 /// that a truncated file gets a precise reason before the Parquet reader sees it.
-fn check_framing(path: &Path) -> Result<(), String> {
+pub(crate) fn check_framing(path: &Path) -> Result<(), String> {
     let mut file = File::open(path).map_err(|error| format!("ouverture impossible : {error}"))?;
     let len = file.metadata().map_err(|error| format!("taille illisible : {error}"))?.len();
     if len < 12 {
