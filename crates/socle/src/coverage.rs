@@ -76,6 +76,48 @@ fn assessed(labs: &Path) -> anyhow::Result<(Places, Vec<String>)> {
     Ok((found, problems))
 }
 
+/// What the course teaches, for the observatory's supply side: each chapter with the
+/// competences it teaches, each graded question with those it assesses. Problems (a chapter or
+/// notebook that does not read) are logged; what reads is kept.
+pub(crate) fn teaching(book_dir: &Path, labs: &Path) -> (Vec<indicators::Taught>, Vec<indicators::Taught>) {
+    let chapters = match book::chapters(book_dir) {
+        Ok(report) => {
+            for problem in &report.problems {
+                tracing::warn!("livre : {problem}");
+            }
+            report
+                .chapters
+                .iter()
+                .filter(|chapter| !chapter.front.competences.is_empty())
+                .map(|chapter| indicators::Taught {
+                    id: chapter.path.display().to_string(),
+                    competences: chapter.front.competences.iter().map(|taught| taught.id.clone()).collect(),
+                })
+                .collect()
+        }
+        Err(error) => {
+            tracing::warn!("livre illisible pour l'observatoire : {error}");
+            Vec::new()
+        }
+    };
+    let mut questions: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    match assessed(labs) {
+        Ok((places, problems)) => {
+            for problem in problems {
+                tracing::warn!("laboratoires : {problem}");
+            }
+            for (competence, places) in places {
+                for place in places {
+                    questions.entry(place.what).or_default().push(competence.clone());
+                }
+            }
+        }
+        Err(error) => tracing::warn!("laboratoires illisibles pour l'observatoire : {error:#}"),
+    }
+    let questions = questions.into_iter().map(|(id, competences)| indicators::Taught { id, competences }).collect();
+    (chapters, questions)
+}
+
 /// Runs the coverage report.
 pub fn run(args: &CoverageArgs) -> anyhow::Result<ExitCode> {
     let referentiel = args.source.load().context("chargement du référentiel")?;

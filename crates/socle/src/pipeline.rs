@@ -326,12 +326,26 @@ pub fn write_demo_archive(path: &Path) -> anyhow::Result<usize> {
 /// store holds records of its own. An ingestion stopped midway is done again at the next call.
 /// Returns the report when it ingested.
 pub fn load_demo(data_dir: &Path, referentiel: &skills::Referentiel) -> anyhow::Result<Option<IngestReport>> {
+    if data_dir.join(OBSERVATORY_DIR).join(DEMO_MARKER).exists() {
+        return Ok(None);
+    }
+    let (mut store, index) = open(data_dir)?;
+    load_demo_into(data_dir, referentiel, &mut store, &index)
+}
+
+/// As [`load_demo`], with the store and the index opened already (`socle serve` shares its
+/// index with the dashboard).
+pub fn load_demo_into(
+    data_dir: &Path,
+    referentiel: &skills::Referentiel,
+    store: &mut indicators::RecordStore,
+    index: &search::observatory::RecordIndex,
+) -> anyhow::Result<Option<IngestReport>> {
     let marker = data_dir.join(OBSERVATORY_DIR).join(DEMO_MARKER);
     let started = data_dir.join(OBSERVATORY_DIR).join(DEMO_STARTED);
     if marker.exists() {
         return Ok(None);
     }
-    let (mut store, index) = open(data_dir)?;
     if !store.is_empty() && !started.exists() {
         return Ok(None);
     }
@@ -351,7 +365,7 @@ pub fn load_demo(data_dir: &Path, referentiel: &skills::Referentiel) -> anyhow::
             tracing::info!(reponses = done, "ingestion du web de démonstration");
         }
     })?;
-    store_and_index(records, &mut store, &index, &mut report)?;
+    store_and_index(records, store, index, &mut report)?;
     std::fs::write(&marker, "web de démonstration ingéré\n")
         .with_context(|| format!("écriture de {}", marker.display()))?;
     std::fs::remove_file(&started).with_context(|| format!("suppression de {}", started.display()))?;

@@ -144,6 +144,15 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
         }
         let (search, opened) =
             web::catalogue::open_index(&args.data_dir).context("index de recherche des formations")?;
+        let (records_store, records_index) = crate::pipeline::open(&args.data_dir)?;
+        let (chapters, questions) = crate::coverage::teaching(&args.book, &args.labs);
+        let observatory = web::observatoire::Observatory::new(
+            records_index.clone(),
+            crate::pipeline::records_dir(&args.data_dir),
+            chapters,
+            questions,
+        )
+        .map_err(anyhow::Error::msg)?;
         let listener = tokio::net::TcpListener::bind(args.addr)
             .await
             .with_context(|| format!("écoute sur {} impossible", args.addr))?;
@@ -157,17 +166,26 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
             security,
             search,
             signing_key: Arc::new(signing_key),
+            observatory,
             base_url: args.base_url.clone().unwrap_or_else(|| format!("http://{bound}")),
         };
         prepare_registry(&state, &opened, !args.no_demo).await?;
         if !args.no_demo {
             // In the background: the site answers at once, the dashboard fills in a minute.
             let (data_dir, referentiel) = (state.data_dir.clone(), state.referentiel.clone());
-            tokio::task::spawn_blocking(move || match crate::pipeline::load_demo(&data_dir, &referentiel) {
+            let mut records_store = records_store;
+            tokio::task::spawn_blocking(move || match crate::pipeline::load_demo_into(
+                &data_dir,
+                &referentiel,
+                &mut records_store,
+                &records_index,
+            ) {
                 Ok(Some(report)) => tracing::info!("observatoire : web de démonstration ingéré\n{report}"),
                 Ok(None) => {}
                 Err(error) => tracing::error!("observatoire : web de démonstration non ingéré : {error:#}"),
             });
+        } else {
+            drop(records_store);
         }
         // This line is read by the browser tests to find the port; keep its shape.
         println!("socle écoute sur http://{bound}");

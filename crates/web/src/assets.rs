@@ -7,8 +7,9 @@ use axum::response::{IntoResponse, Response};
 use crate::AppError;
 
 /// Every static asset: URL name, media type, content.
-const ASSETS: [(&str, &str, &[u8]); 3] = [
+const ASSETS: [(&str, &str, &[u8]); 4] = [
     ("socle.css", "text/css; charset=utf-8", include_bytes!("../../../site/static/socle.css")),
+    ("graphiques.css", "text/css; charset=utf-8", include_bytes!("../../../site/static/graphiques.css")),
     ("filtre.js", "text/javascript; charset=utf-8", include_bytes!("../../../site/static/filtre.js")),
     ("favicon.svg", "image/svg+xml", include_bytes!("../../../site/static/favicon.svg")),
 ];

@@ -13,6 +13,7 @@ mod formations;
 pub mod forms;
 mod labs;
 mod login;
+pub mod observatoire;
 mod pages;
 pub mod reports;
 mod revue;
@@ -47,6 +48,9 @@ pub struct AppState {
     pub search: search::programmes::ProgrammeIndex,
     /// The registry's Ed25519 key (`<data_dir>/cles/`), which signs granted labels.
     pub signing_key: Arc<registry::credential::SigningKey>,
+    /// The observatory's dashboard: records index, Parquet records, indicators, what the course
+    /// teaches.
+    pub observatory: observatoire::Observatory,
     /// The site's public address without a trailing slash (`https://registre.example.fr`): the
     /// base of programme pages, credentials and their status URLs.
     pub base_url: String,

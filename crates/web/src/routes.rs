@@ -9,7 +9,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use tower_http::services::ServeDir;
 
-use crate::{AppState, admin, assets, espace, formations, labs, login, pages, revue, session};
+use crate::{AppState, admin, assets, espace, formations, labs, login, observatoire, pages, revue, session};
 
 /// Builds the whole application.
 pub fn router(state: AppState) -> Router {
@@ -46,6 +46,24 @@ pub fn router(state: AppState) -> Router {
         .route("/label/emetteur", get(formations::issuer))
         .route("/label/statut/{credential_id}", get(formations::revocation_status))
         .route("/.well-known/jwks.json", get(formations::jwks))
+        // The observatory's dashboard, its exports and API.
+        .route("/observatoire", get(observatoire::overview))
+        .route("/observatoire/emplois", get(observatoire::jobs))
+        .route("/observatoire/financements", get(observatoire::funding))
+        .route("/observatoire/projets", get(observatoire::projects))
+        .route("/observatoire/competences", get(observatoire::competences))
+        .route("/observatoire/recherche", get(observatoire::search_page))
+        .route("/observatoire/recherche.csv", get(observatoire::search_csv))
+        .route("/observatoire/recherche.json", get(observatoire::search_json))
+        .route("/observatoire/recherche.ndjson", get(observatoire::search_ndjson))
+        .route("/observatoire/recherche.parquet", get(observatoire::search_parquet))
+        .route("/observatoire/methode", get(observatoire::method))
+        .route("/observatoire/indicateurs/{file}", get(observatoire::indicator_export))
+        .route("/api/observatoire", get(observatoire::api_index))
+        .route("/api/observatoire/openapi.json", get(observatoire::openapi))
+        .route("/api/observatoire/chiffres-cles", get(observatoire::api_key_figures))
+        .route("/api/observatoire/recherche", get(observatoire::api_search))
+        .route("/api/observatoire/indicateurs/{id}", get(observatoire::api_indicator))
         // The provider space of the registry.
         .route(espace::SPACE_PATH, get(espace::index))
         .route(espace::NEW_FORM_PATH, get(espace::new_form).post(espace::create_by_form))

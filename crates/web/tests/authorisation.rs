@@ -153,6 +153,27 @@ const MATRIX: &[Row] = &[
     get("/api/referentiel", EVERYONE),
     get("/api/referentiel/DS.MST.06", EVERYONE),
     get("/healthz", EVERYONE),
+    // The observatory is public: pages, exports and API answer everyone alike; writes do not exist.
+    get("/observatoire", EVERYONE),
+    get("/observatoire/emplois?region=84", EVERYONE),
+    get("/observatoire/financements", EVERYONE),
+    get("/observatoire/projets", EVERYONE),
+    get("/observatoire/competences", EVERYONE),
+    get("/observatoire/recherche?q=donnees", EVERYONE),
+    get("/observatoire/recherche?region=99", [BAD_REQUEST; 5]),
+    get("/observatoire/recherche.csv", EVERYONE),
+    get("/observatoire/recherche.json", EVERYONE),
+    get("/observatoire/recherche.ndjson", EVERYONE),
+    get("/observatoire/recherche.parquet", EVERYONE),
+    get("/observatoire/methode", EVERYONE),
+    get("/observatoire/indicateurs/offres-par-mois.csv", EVERYONE),
+    get("/observatoire/indicateurs/inconnu.csv", [NOT_FOUND; 5]),
+    get("/api/observatoire", EVERYONE),
+    get("/api/observatoire/openapi.json", EVERYONE),
+    get("/api/observatoire/chiffres-cles", EVERYONE),
+    get("/api/observatoire/recherche", EVERYONE),
+    get("/api/observatoire/indicateurs/offres-par-mois", EVERYONE),
+    post("/observatoire/recherche", &[], Token::Valid, [FORBIDDEN, Status(405), Status(405), Status(405), Status(405)]),
     get("/static/socle.css", EVERYONE),
     get("/static/filtre.js", EVERYONE),
     get("/cours", [PERMANENT; 5]),
@@ -463,6 +484,23 @@ async fn the_matrix_covers_every_route() {
         "/label/statut/",
         "/.well-known/jwks.json",
         "/decision",
+        "/observatoire",
+        "/observatoire/emplois",
+        "/observatoire/financements",
+        "/observatoire/projets",
+        "/observatoire/competences",
+        "/observatoire/recherche",
+        "/observatoire/recherche.csv",
+        "/observatoire/recherche.json",
+        "/observatoire/recherche.ndjson",
+        "/observatoire/recherche.parquet",
+        "/observatoire/methode",
+        "/observatoire/indicateurs/",
+        "/api/observatoire",
+        "/api/observatoire/openapi.json",
+        "/api/observatoire/chiffres-cles",
+        "/api/observatoire/recherche",
+        "/api/observatoire/indicateurs/",
     ];
     for route in routes {
         assert!(MATRIX.iter().any(|row| row.path.contains(route)), "aucune ligne pour {route}");
@@ -471,5 +509,5 @@ async fn the_matrix_covers_every_route() {
         std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/routes.rs")).expect("routes.rs");
     // `/cours/` is declared twice: served from the built book, or a page saying it is missing.
     let declared = sources.matches(".route(").count();
-    assert_eq!(declared, 46, "routes.rs déclare {declared} routes : ajoutez les nouvelles à MATRIX et à cette liste");
+    assert_eq!(declared, 63, "routes.rs déclare {declared} routes : ajoutez les nouvelles à MATRIX et à cette liste");
 }

@@ -58,6 +58,19 @@ impl Drop for TempDir {
     }
 }
 
+/// An in-memory index of `records`, also written to the Parquet store in `records_dir`.
+fn records_index(records_dir: &std::path::Path, records: &[records::Record]) -> search::observatory::RecordIndex {
+    let index = search::observatory::RecordIndex::in_memory().expect("index des enregistrements");
+    if !records.is_empty() {
+        let mut store = indicators::RecordStore::open(records_dir).unwrap_or_else(|error| panic!("{error}"));
+        let report = store.write(records).unwrap_or_else(|error| panic!("{error}"));
+        assert!(report.rejected.is_empty(), "enregistrements refusés : {:?}", report.rejected);
+        let rejected = index.add(records).expect("indexation");
+        assert!(rejected.is_empty(), "enregistrements refusés par l'index : {rejected:?}");
+    }
+    index
+}
+
 /// The application over a fresh database file.
 pub struct TestApp {
     pub router: axum::Router,
@@ -75,6 +88,9 @@ pub struct Options {
     /// An in-memory database instead of a file (for tests that build hundreds of applications:
     /// a file database syncs every write to disk).
     pub in_memory: bool,
+    /// Observatory records, written to the Parquet store and the index before the application
+    /// starts.
+    pub records: Vec<records::Record>,
 }
 
 impl TestApp {
@@ -103,6 +119,13 @@ impl TestApp {
             signing_key: Arc::new(
                 registry::credential::SigningKey::load_or_create(&dir.0).unwrap_or_else(|error| panic!("{error}")).0,
             ),
+            observatory: web::observatoire::Observatory::new(
+                records_index(&dir.0.join("observatoire/records"), &options.records),
+                dir.0.join("observatoire/records"),
+                Vec::new(),
+                Vec::new(),
+            )
+            .unwrap_or_else(|error| panic!("{error}")),
             base_url: BASE_URL.to_owned(),
         };
         TestApp { router: web::router(state.clone()), store, state, _dir: dir }
