@@ -7,8 +7,8 @@ mod record;
 mod sector;
 pub mod source;
 
+pub use months::{MONTHS_FR, month_label, month_name};
 pub use record::{
     Amount, Contract, Dataset, Funding, JobPosting, Kind, Location, Project, Record, Salary, SalaryPeriod,
 };
-pub use months::{MONTHS_FR, month_label, month_name};
 pub use sector::{SECTORS, sector_label};

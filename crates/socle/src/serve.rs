@@ -174,15 +174,12 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
             // In the background: the site answers at once, the dashboard fills in a minute.
             let (data_dir, referentiel) = (state.data_dir.clone(), state.referentiel.clone());
             let mut records_store = records_store;
-            tokio::task::spawn_blocking(move || match crate::pipeline::load_demo_into(
-                &data_dir,
-                &referentiel,
-                &mut records_store,
-                &records_index,
-            ) {
-                Ok(Some(report)) => tracing::info!("observatoire : web de démonstration ingéré\n{report}"),
-                Ok(None) => {}
-                Err(error) => tracing::error!("observatoire : web de démonstration non ingéré : {error:#}"),
+            tokio::task::spawn_blocking(move || {
+                match crate::pipeline::load_demo_into(&data_dir, &referentiel, &mut records_store, &records_index) {
+                    Ok(Some(report)) => tracing::info!("observatoire : web de démonstration ingéré\n{report}"),
+                    Ok(None) => {}
+                    Err(error) => tracing::error!("observatoire : web de démonstration non ingéré : {error:#}"),
+                }
             });
         } else {
             drop(records_store);
