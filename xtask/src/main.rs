@@ -2,6 +2,7 @@
 
 mod bench;
 mod bench_crawl;
+mod bench_observatory;
 mod setup;
 
 use std::path::{Path, PathBuf};
@@ -23,6 +24,11 @@ Tâches :
           collecte et extrait les pages du web de démonstration (serveur local, sans délai de
           politesse) avec socle puis avec Scrapy, dans le même passage ; affiche les pages par
           seconde de chacun et le rapport
+  bench observatory [--postings N] [--requetes N]
+          écrit N offres synthétiques (1000000 par défaut) dans l'entrepôt Parquet et l'index,
+          puis mesure la recherche (médiane, 95e centile) face à SQLite FTS5 et les indicateurs
+          avec polars face à pandas, dans le même passage ; affiche chaque mesure, son objectif
+          et les rapports
   env     affiche les variables d'environnement que les tests utilisent (à évaluer dans un shell)
   datasets check [--fix-checksums]
           vérifie chaque dossier de datasets/ : dataset.toml, sommes sha256, en-têtes, types
@@ -41,7 +47,11 @@ fn main() -> ExitCode {
         Some("bench") => match args.get(1).map(String::as_str) {
             Some("grade") => bench::grade(&Paths::new(), &args[2..]),
             Some("crawl") => bench_crawl::crawl(&Paths::new(), &args[2..]),
-            other => Err(format!("banc d'essai inconnu « {} » ; bancs : grade, crawl", other.unwrap_or("(aucun)"))),
+            Some("observatory") => bench_observatory::observatory(&Paths::new(), &args[2..]),
+            other => Err(format!(
+                "banc d'essai inconnu « {} » ; bancs : grade, crawl, observatory",
+                other.unwrap_or("(aucun)")
+            )),
         },
         Some("datasets") => match args.get(1).map(String::as_str) {
             Some("check") => datasets_check(&Paths::new(), &args[2..]),

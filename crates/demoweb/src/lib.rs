@@ -8,6 +8,7 @@ mod matcher;
 mod model;
 mod render;
 mod server;
+pub mod synth;
 mod truth;
 mod vocab;
 

@@ -82,7 +82,40 @@ pub enum ObservatoryCommand {
     /// serve le fait à son premier démarrage ; ne fait rien si l'observatoire contient déjà des
     /// données.
     Demo(DemoArgs),
+    /// Génère N offres d'emploi synthétiques (vocabulaire du web de démonstration, graine fixe)
+    /// et les écrit dans l'entrepôt Parquet et l'index, par lots, pour mesurer les performances ;
+    /// affiche le débit de l'entrepôt et celui de l'index.
+    Synth(SynthArgs),
 }
+
+/// Options of `socle observatory synth`.
+#[derive(clap::Args)]
+pub struct SynthArgs {
+    /// Nombre d'offres à générer (entier strictement positif, par exemple 1000000).
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
+    postings: String,
+    /// Graine du générateur : la même graine donne les mêmes offres (identifiants
+    /// synth-GRAINE-NUMÉRO).
+    #[arg(long, value_name = "S", default_value_t = demoweb::DEFAULT_SEED)]
+    graine: u64,
+    /// Dossier des données de socle : l'entrepôt est dans DOSSIER/observatoire/records/, l'index
+    /// dans DOSSIER/observatoire/index/.
+    #[arg(
+        long = "donnees",
+        visible_alias = "data-dir",
+        default_value = "./data",
+        value_name = "DOSSIER",
+        env = "SOCLE_DATA_DIR"
+    )]
+    data_dir: PathBuf,
+    /// N'écrit que l'entrepôt Parquet (l'index n'est ni ouvert ni modifié).
+    #[arg(long)]
+    sans_index: bool,
+}
+
+/// Postings generated, stored and indexed at a time by `socle observatory synth`: memory stays
+/// bounded whatever N.
+const SYNTH_BATCH: usize = 50_000;
 
 /// Options of `socle observatory demo`.
 #[derive(clap::Args)]
@@ -115,6 +148,7 @@ pub struct IngestArgs {
 pub fn run(command: &ObservatoryCommand) -> anyhow::Result<ExitCode> {
     match command {
         ObservatoryCommand::Ingest(args) => ingest(args),
+        ObservatoryCommand::Synth(args) => synth(args),
         ObservatoryCommand::Demo(args) => {
             let referentiel = args.referentiel.load().context("chargement du référentiel")?;
             match crate::pipeline::load_demo(&args.data_dir, &referentiel)? {
@@ -127,6 +161,79 @@ pub fn run(command: &ObservatoryCommand) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `socle observatory synth`: generates, stores and indexes batch after batch, timing each part.
+fn synth(args: &SynthArgs) -> anyhow::Result<ExitCode> {
+    let count = match args.postings.trim().parse::<usize>() {
+        Ok(count) if count > 0 => count,
+        _ => {
+            eprintln!(
+                "erreur : --postings « {} » refusé ; attendu : un nombre entier d'offres strictement positif (par exemple 1000000).",
+                args.postings.escape_debug()
+            );
+            return Ok(ExitCode::from(EXIT_UNREADABLE));
+        }
+    };
+    let records_dir = crate::pipeline::records_dir(&args.data_dir);
+    let mut store = indicators::RecordStore::open(&records_dir).context("ouverture de l'entrepôt Parquet")?;
+    let index = if args.sans_index {
+        None
+    } else {
+        let (index, _) = search::observatory::RecordIndex::open_or_create(
+            &crate::pipeline::index_dir(&args.data_dir),
+            search::IfUnreadable::Recreate,
+        )
+        .context("ouverture de l'index de l'observatoire")?;
+        Some(index)
+    };
+    let bar = crate::progress::spinner("offres synthétiques écrites");
+    let started = std::time::Instant::now();
+    let (mut generating, mut storing, mut indexing) = (0.0, 0.0, 0.0);
+    let (mut written, mut rejected) = (0usize, Vec::new());
+    let mut postings = demoweb::synth::postings(args.graine, count).peekable();
+    while postings.peek().is_some() {
+        let clock = std::time::Instant::now();
+        let batch: Vec<records::Record> = postings.by_ref().take(SYNTH_BATCH).map(records::Record::Job).collect();
+        generating += clock.elapsed().as_secs_f64();
+        let clock = std::time::Instant::now();
+        let report = store.write(&batch).context("écriture de l'entrepôt Parquet")?;
+        storing += clock.elapsed().as_secs_f64();
+        rejected.extend(report.rejected.iter().map(ToString::to_string));
+        if let Some(index) = &index {
+            let clock = std::time::Instant::now();
+            let refused = index.add(&batch).context("indexation des offres")?;
+            indexing += clock.elapsed().as_secs_f64();
+            rejected.extend(
+                refused
+                    .iter()
+                    .map(|refused| format!("index : « {} » refusé : {}", refused.id, refused.problems.join(" ; "))),
+            );
+        }
+        written += batch.len();
+        bar.set_position(written as u64);
+    }
+    bar.finish_and_clear();
+    let total = started.elapsed().as_secs_f64();
+    let rate = |seconds: f64| written as f64 / seconds.max(1e-9);
+    println!("Offres synthétiques générées (graine {}) : {written}, en {total:.2} s au total", args.graine);
+    println!("  génération : {generating:.2} s ({:.0} offres/s)", rate(generating));
+    println!("  entrepôt Parquet : {storing:.2} s ({:.0} offres/s)", rate(storing));
+    if index.is_some() {
+        println!("  index : {indexing:.2} s ({:.0} offres/s)", rate(indexing));
+    } else {
+        println!("  index : non écrit (--sans-index)");
+    }
+    println!("  refusées : {}", rejected.len());
+    for line in rejected.iter().take(20) {
+        println!("    {line}");
+    }
+    let stored = store.count_by_kind().get(&records::Kind::Job).copied().unwrap_or(0);
+    println!("Dans l'entrepôt : {stored} offre(s) d'emploi");
+    if let Some(index) = &index {
+        println!("Dans l'index : {} enregistrement(s)", index.len());
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The WARC files named: files as given, folders by their `.warc` files (sorted).
