@@ -9,9 +9,7 @@
 "use strict";
 
 const path = require("path");
-const { readSpec, axeSource: loadAxe, launch } = require("./common.cjs");
-
-const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+const { readSpec, axeSource: loadAxe, launch, axeViolations } = require("./common.cjs");
 
 async function auditPage(context, axeSource, spec, page) {
   const tab = await context.newPage();
@@ -33,16 +31,7 @@ async function auditPage(context, axeSource, spec, page) {
   // The evaluation goes through the DevTools protocol, so the page's CSP still applies to
   // everything the page itself loads.
   await tab.evaluate(axeSource);
-  const axeResult = await tab.evaluate(async (tags) => {
-    // eslint-disable-next-line no-undef
-    const result = await axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] });
-    return result.violations.map((violation) => ({
-      id: violation.id,
-      impact: violation.impact,
-      help: violation.help,
-      nodes: violation.nodes.map((node) => node.target.join(" ")).slice(0, 5),
-    }));
-  }, AXE_TAGS);
+  const axeResult = await axeViolations(tab);
   // A page expected to answer an error status makes Chromium log that status once; that line is
   // the expected answer, not a fault of the page.
   if (page.status !== 200) {

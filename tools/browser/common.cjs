@@ -37,4 +37,21 @@ function launch(spec) {
   });
 }
 
-module.exports = { readSpec, axeSource, launch };
+// Les règles vérifiées : WCAG 2.1, niveaux A et AA.
+const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+
+// Les violations axe-core de la page (axe-core déjà injecté), cinq nœuds au plus par règle.
+async function axeViolations(page) {
+  return page.evaluate(async (tags) => {
+    // eslint-disable-next-line no-undef
+    const result = await axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] });
+    return result.violations.map((violation) => ({
+      id: violation.id,
+      impact: violation.impact,
+      help: violation.help,
+      nodes: violation.nodes.map((node) => node.target.join(" ")).slice(0, 5),
+    }));
+  }, AXE_TAGS);
+}
+
+module.exports = { readSpec, axeSource, launch, axeViolations };

@@ -18,9 +18,7 @@
 
 const fs = require("fs");
 const path = require("path");
-const { readSpec, axeSource: loadAxe, launch } = require("./common.cjs");
-
-const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+const { readSpec, axeSource: loadAxe, launch, axeViolations } = require("./common.cjs");
 
 function substitute(text, vars) {
   return String(text).replace(/\{([a-z_]+)\}/g, (whole, name) => (name in vars ? vars[name] : whole));
@@ -96,16 +94,7 @@ async function runStep(browser, people, axeSource, spec, step, vars) {
   const screenshot = path.join(spec.out, step.name + ".png");
   for (const viewport of [{ width: 1280, height: 900, suffix: "" }, { width: 390, height: 844, suffix: "-mobile" }]) {
     await page.setViewportSize({ width: viewport.width, height: viewport.height });
-    const found = await page.evaluate(async (tags) => {
-      // eslint-disable-next-line no-undef
-      const result = await axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] });
-      return result.violations.map((violation) => ({
-        id: violation.id,
-        impact: violation.impact,
-        help: violation.help,
-        nodes: violation.nodes.map((node) => node.target.join(" ")).slice(0, 5),
-      }));
-    }, AXE_TAGS);
+    const found = await axeViolations(page);
     for (const violation of found) {
       violations.push(Object.assign({ viewport: viewport.width }, violation));
     }
