@@ -152,7 +152,7 @@ pub fn run(paths: &Paths, title: &str, program: &str, args: &[&str], extra_env: 
 
 /// Runs the whole test suite, echoing its output, and ends with one summary line
 /// (`tests: N passed, M failed`) so that a reader of the log sees the totals last.
-fn run_tests(paths: &Paths) -> Result<(), String> {
+fn run_tests(paths: &Paths, extra_env: &[(&str, &str)]) -> Result<(), String> {
     use std::io::{BufRead, BufReader};
     println!("\n==> tests");
     let started = Instant::now();
@@ -162,6 +162,9 @@ fn run_tests(paths: &Paths) -> Result<(), String> {
         .current_dir(&paths.root)
         .stdout(std::process::Stdio::piped());
     for (key, value) in paths.env() {
+        command.env(key, value);
+    }
+    for (key, value) in extra_env {
         command.env(key, value);
     }
     let mut child = command.spawn().map_err(|err| format!("tests : lancement de cargo impossible ({err})"))?;
@@ -230,26 +233,31 @@ fn datasets_check(paths: &Paths, args: &[String]) -> Result<(), String> {
     }
 }
 
+/// Cargo settings of every build `ci` runs: no incremental compilation. A CI clone builds each
+/// workspace crate once, so incremental data only costs disk (tens of gigabytes over a few runs
+/// in the shared target folder) and never saves time.
+const CI_ENV: &[(&str, &str)] = &[("CARGO_INCREMENTAL", "0")];
+
 fn ci() -> Result<(), String> {
     let paths = Paths::new();
     let started = Instant::now();
     setup::run(&paths)?;
     println!("\n==> jeux de données");
     datasets_check(&paths, &[])?;
-    run(&paths, "format", "cargo", &["fmt", "--all", "--check"], &[])?;
+    run(&paths, "format", "cargo", &["fmt", "--all", "--check"], CI_ENV)?;
     run(
         &paths,
         "clippy",
         "cargo",
         &["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"],
-        &[],
+        CI_ENV,
     )?;
     run(
         &paths,
         "documentation",
         "cargo",
         &["doc", "--workspace", "--no-deps", "--locked"],
-        &[("RUSTDOCFLAGS", "-D warnings")],
+        &[("RUSTDOCFLAGS", "-D warnings"), CI_ENV[0]],
     )?;
     let book_out = paths.target().join("livre");
     let book_out = book_out.to_string_lossy();
@@ -258,10 +266,10 @@ fn ci() -> Result<(), String> {
         "livre",
         "cargo",
         &["run", "--quiet", "--locked", "-p", "socle", "--", "book", "build", "--out", &book_out],
-        &[],
+        CI_ENV,
     )?;
     // Tests run last so that their summary line closes the log.
-    run_tests(&paths)?;
+    run_tests(&paths, CI_ENV)?;
     eprintln!("ci : tout est passé en {:.0} s.", started.elapsed().as_secs_f64());
     Ok(())
 }

@@ -1,5 +1,5 @@
 //! 100,000 job postings written, read back equal, and updated (no timing assertion: the
-//! example `measure` reports times).
+//! example `store_volume` reports times).
 
 mod common;
 

@@ -1,5 +1,5 @@
 //! Measures the record store on generated job postings:
-//! `cargo run --release -p indicators --example measure -- [COUNT] [DIR]` (100,000 postings in a
+//! `cargo run --release -p indicators --example store_volume -- [COUNT] [DIR]` (100,000 postings in a
 //! scratch directory by default). Prints the time of each step and the size on disk.
 
 use std::path::PathBuf;
