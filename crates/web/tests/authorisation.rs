@@ -358,11 +358,7 @@ async fn cell(fixtures: &Fixtures, who: Who) -> (TestApp, Client, store::UserId)
 /// The valid token `who` would find in the form posting to `path`, if it can have one.
 async fn valid_token(app: &TestApp, client: &mut Client, who: Who, path: &str) -> Option<String> {
     match who.email() {
-        Some(email) => {
-            let user = app.store.user_by_email(email).await.expect("lecture").expect("compte");
-            let sessions = app.store.sessions_of_user(user.id).await.expect("sessions");
-            Some(web::auth::form_token(&sessions[0].csrf_secret, path))
-        }
+        Some(_) => Some(app.form_token(client, path).await),
         // An anonymous visitor gets a token from the login form, for the login form only.
         None if path == "/connexion" => Some(client.get("/connexion").await.csrf_for("/connexion")),
         None => None,

@@ -84,7 +84,6 @@ async fn invalid_form_fields_each_get_a_french_message_and_keep_their_value() {
     let answer = post_with_token(
         &app,
         &mut client,
-        PROVIDER_A,
         "/espace/nouvelle",
         &[
             ("programme-id", "Mon Master!"),
@@ -164,7 +163,6 @@ async fn rows_are_added_and_removed_without_saving_or_losing_anything() {
     let added = post_with_token(
         &app,
         &mut client,
-        PROVIDER_A,
         "/espace/nouvelle",
         &[("programme-title", "Titre gardé"), ("units-0-code", "UE1"), ("action", "ajouter-units")],
     )
@@ -176,7 +174,6 @@ async fn rows_are_added_and_removed_without_saving_or_losing_anything() {
     let removed = post_with_token(
         &app,
         &mut client,
-        PROVIDER_A,
         "/espace/nouvelle",
         &[("units-0-code", "UE1"), ("units-1-code", "UE2"), ("action", "retirer-units-0")],
     )
@@ -194,11 +191,11 @@ async fn uploads_create_replace_and_a_bad_file_keeps_the_previous_version() {
     let page = client.get("/espace/televerser").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("enctype=\"multipart/form-data\""));
-    let id = declare(&app, &client, PROVIDER_A, &demo(ELIGIBLE)).await;
+    let id = declare(&app, &client, &demo(ELIGIBLE)).await;
     let stored = app.store.programme(id).await.expect("lecture").expect("formation");
     assert!(stored.eligible);
     let path = format!("/espace/formations/{id}/televerser");
-    let upload_token = token(&app, PROVIDER_A, &path).await;
+    let upload_token = token(&app, &client, &path).await;
     let before = registry_fingerprint(&app).await;
 
     // A file with several problems: every one listed with its line and field, nothing saved.
@@ -255,7 +252,7 @@ async fn uploads_create_replace_and_a_bad_file_keeps_the_previous_version() {
         &app,
         &client,
         "/espace/televerser",
-        Some(&token(&app, PROVIDER_A, "/espace/televerser").await),
+        Some(&token(&app, &client, "/espace/televerser").await),
         "b.toml",
         demo(ELIGIBLE).as_bytes(),
     )
@@ -269,7 +266,7 @@ async fn uploads_create_replace_and_a_bad_file_keeps_the_previous_version() {
 async fn the_declaration_downloads_as_toml_that_reads_back_the_same() {
     let app = app().await;
     let mut client = app.signed_in(PROVIDER_A).await;
-    let id = declare(&app, &client, PROVIDER_A, &demo(ELIGIBLE)).await;
+    let id = declare(&app, &client, &demo(ELIGIBLE)).await;
     let answer = client.get(&format!("/espace/formations/{id}/declaration.toml")).await;
     assert_eq!(answer.status, StatusCode::OK);
     assert_eq!(answer.header("content-type"), "application/toml; charset=utf-8");
@@ -288,7 +285,7 @@ async fn the_declaration_downloads_as_toml_that_reads_back_the_same() {
 async fn another_provider_gets_the_same_404_as_for_a_programme_that_does_not_exist() {
     let app = app().await;
     let client_a = app.signed_in(PROVIDER_A).await;
-    let id = declare(&app, &client_a, PROVIDER_A, &demo(ELIGIBLE)).await;
+    let id = declare(&app, &client_a, &demo(ELIGIBLE)).await;
     let mut client_b = app.signed_in(PROVIDER_B).await;
     let before = registry_fingerprint(&app).await;
     let missing = id.0 + 1000;
@@ -301,19 +298,19 @@ async fn another_provider_gets_the_same_404_as_for_a_programme_that_does_not_exi
     }
     for suffix in ["/modifier", "/soumettre", "/retirer", "/rouvrir"] {
         let path = format!("/espace/formations/{id}{suffix}");
-        let answer = post_with_token(&app, &mut client_b, PROVIDER_B, &path, &[("programme-title", "Volée")]).await;
+        let answer = post_with_token(&app, &mut client_b, &path, &[("programme-title", "Volée")]).await;
         assert_eq!(answer.status, StatusCode::NOT_FOUND, "POST {suffix}: {}", answer.body);
     }
     let path = format!("/espace/formations/{id}/televerser");
     let stolen = demo(ELIGIBLE).replace("Master Science des données", "Volée");
     let answer =
-        upload(&app, &client_b, &path, Some(&token(&app, PROVIDER_B, &path).await), "a.toml", stolen.as_bytes()).await;
+        upload(&app, &client_b, &path, Some(&token(&app, &client_b, &path).await), "a.toml", stolen.as_bytes()).await;
     assert_eq!(answer.status, StatusCode::NOT_FOUND);
     assert_eq!(registry_fingerprint(&app).await, before, "nothing changed");
     let list = client_b.get("/espace").await;
     assert!(!list.body.contains("Master Science des données"), "B's list holds only B's programmes");
     // B may declare a programme with the same id: ids are unique per organisation.
-    let own = declare(&app, &client_b, PROVIDER_B, &demo(ELIGIBLE)).await;
+    let own = declare(&app, &client_b, &demo(ELIGIBLE)).await;
     assert_ne!(own, id);
 }
 
@@ -321,7 +318,7 @@ async fn another_provider_gets_the_same_404_as_for_a_programme_that_does_not_exi
 async fn forms_without_their_token_change_nothing() {
     let app = app().await;
     let mut client = app.signed_in(PROVIDER_A).await;
-    let id = declare(&app, &client, PROVIDER_A, &demo(ELIGIBLE)).await;
+    let id = declare(&app, &client, &demo(ELIGIBLE)).await;
     let before = registry_fingerprint(&app).await;
     let fields = form_fields(&demo_json(NOT_ELIGIBLE));
     let fields: Vec<(&str, &str)> = fields.iter().map(|(name, value)| (name.as_str(), value.as_str())).collect();
@@ -333,7 +330,7 @@ async fn forms_without_their_token_change_nothing() {
     for path in [format!("/espace/formations/{id}/soumettre"), format!("/espace/formations/{id}/retirer")] {
         assert_eq!(client.post(&path, &[]).await.status, StatusCode::FORBIDDEN, "{path}");
         // A token made for another form is refused too.
-        let wrong = token(&app, PROVIDER_A, "/espace/nouvelle").await;
+        let wrong = token(&app, &client, "/espace/nouvelle").await;
         assert_eq!(client.post(&path, &[("csrf", &wrong)]).await.status, StatusCode::FORBIDDEN, "{path}");
     }
     for path in ["/espace/televerser".to_owned(), format!("/espace/formations/{id}/televerser")] {
@@ -347,19 +344,18 @@ async fn forms_without_their_token_change_nothing() {
 async fn a_withdrawn_application_is_recorded_with_its_reason_and_can_be_reopened_as_a_draft() {
     let app = app().await;
     let mut client = app.signed_in(PROVIDER_A).await;
-    let id = declare(&app, &client, PROVIDER_A, &demo(ELIGIBLE)).await;
+    let id = declare(&app, &client, &demo(ELIGIBLE)).await;
     // Withdrawing a draft is not possible.
-    let early = post_with_token(&app, &mut client, PROVIDER_A, &format!("/espace/formations/{id}/retirer"), &[]).await;
+    let early = post_with_token(&app, &mut client, &format!("/espace/formations/{id}/retirer"), &[]).await;
     assert_eq!(early.status, StatusCode::BAD_REQUEST);
     assert!(early.body.contains("n&#39;est pas possible") || early.body.contains("n'est pas possible"));
-    post_with_token(&app, &mut client, PROVIDER_A, &format!("/espace/formations/{id}/soumettre"), &[]).await;
+    post_with_token(&app, &mut client, &format!("/espace/formations/{id}/soumettre"), &[]).await;
     let confirm = client.get(&format!("/espace/formations/{id}/retirer")).await;
     assert_eq!(confirm.status, StatusCode::OK);
     assert!(confirm.body.contains("id=\"motif\""));
     let answer = post_with_token(
         &app,
         &mut client,
-        PROVIDER_A,
         &format!("/espace/formations/{id}/retirer"),
         &[("motif", "Nouvelle maquette à la rentrée")],
     )
@@ -381,16 +377,14 @@ async fn a_withdrawn_application_is_recorded_with_its_reason_and_can_be_reopened
     let public = app.client().get(&format!("/formations/{id}")).await;
     assert_eq!(public.status, StatusCode::OK);
     assert!(public.body.contains("retirée"), "{}", public.body);
-    let reopened =
-        post_with_token(&app, &mut client, PROVIDER_A, &format!("/espace/formations/{id}/rouvrir"), &[]).await;
+    let reopened = post_with_token(&app, &mut client, &format!("/espace/formations/{id}/rouvrir"), &[]).await;
     assert_eq!(reopened.status, StatusCode::SEE_OTHER, "{}", reopened.body);
     let stored = app.store.programme(id).await.expect("lecture").expect("formation");
     assert_eq!(stored.label_state, LabelState::Draft);
     let page = client.get(&format!("/espace/formations/{id}")).await;
     assert!(page.body.contains(&format!("/espace/formations/{id}/modifier")), "editable again");
     // Submitting again works.
-    let again =
-        post_with_token(&app, &mut client, PROVIDER_A, &format!("/espace/formations/{id}/soumettre"), &[]).await;
+    let again = post_with_token(&app, &mut client, &format!("/espace/formations/{id}/soumettre"), &[]).await;
     assert_eq!(again.status, StatusCode::SEE_OTHER);
 }
 

@@ -175,7 +175,7 @@ fn small_declaration() -> serde_json::Value {
 async fn every_declaration_form_field_sends_hostile_text_back_escaped() {
     let app = app().await;
     let mut client = app.signed_in(PROVIDER_A).await;
-    let id = declare(&app, &client, PROVIDER_A, &demo(ELIGIBLE)).await;
+    let id = declare(&app, &client, &demo(ELIGIBLE)).await;
     let path = format!("/espace/formations/{id}/modifier");
     let base = form_fields(&small_declaration());
     let mut names: Vec<String> = base.iter().map(|(name, _)| name.clone()).collect();
@@ -191,7 +191,7 @@ async fn every_declaration_form_field_sends_hostile_text_back_escaped() {
                 .collect();
             fields.push((name.as_str(), payload));
             fields.push(("action", "enregistrer"));
-            let answer = post_with_token(&app, &mut client, PROVIDER_A, &path, &fields).await;
+            let answer = post_with_token(&app, &mut client, &path, &fields).await;
             let context = format!("{name} = {payload:.40?}");
             assert_inert(&context, &answer);
             if answer.status == StatusCode::SEE_OTHER {
@@ -219,7 +219,7 @@ async fn every_declaration_form_field_sends_hostile_text_back_escaped() {
 async fn uploaded_files_with_hostile_values_keys_and_names_come_back_escaped() {
     let app = app().await;
     let mut client = app.signed_in(PROVIDER_A).await;
-    let create = token(&app, PROVIDER_A, "/espace/televerser").await;
+    let create = token(&app, &client, "/espace/televerser").await;
     let long = long_payload();
     for (index, payload) in PAYLOADS.iter().copied().chain([long.as_str()]).enumerate() {
         let quoted = serde_json::Value::from(payload).to_string();
@@ -269,28 +269,21 @@ async fn reasons_and_paths_with_hostile_text_come_back_escaped() {
     let long = long_payload();
     for (index, payload) in PAYLOADS.iter().copied().chain([long.as_str()]).enumerate() {
         let text = demo(ELIGIBLE).replace("master-science-donnees-lyon", &format!("master-{index}"));
-        let id = declare(&app, &provider, PROVIDER_A, &text).await;
-        post_with_token(&app, &mut provider, PROVIDER_A, &format!("/espace/formations/{id}/soumettre"), &[]).await;
+        let id = declare(&app, &provider, &text).await;
+        post_with_token(&app, &mut provider, &format!("/espace/formations/{id}/soumettre"), &[]).await;
         // Withdrawal reason, then submit again.
-        let withdrawn = post_with_token(
-            &app,
-            &mut provider,
-            PROVIDER_A,
-            &format!("/espace/formations/{id}/retirer"),
-            &[("motif", payload)],
-        )
-        .await;
+        let withdrawn =
+            post_with_token(&app, &mut provider, &format!("/espace/formations/{id}/retirer"), &[("motif", payload)])
+                .await;
         assert_inert(&format!("retrait {payload:.40?}"), &withdrawn);
-        post_with_token(&app, &mut provider, PROVIDER_A, &format!("/espace/formations/{id}/soumettre"), &[]).await;
+        post_with_token(&app, &mut provider, &format!("/espace/formations/{id}/soumettre"), &[]).await;
         let decision = format!("/revue/formations/{id}/decision");
-        post_with_token(&app, &mut reviewer, REVIEWER, &decision, &[("action", "take_in_review")]).await;
+        post_with_token(&app, &mut reviewer, &decision, &[("action", "take_in_review")]).await;
         // A hostile action name is refused without echo; a hostile reason is recorded and escaped.
-        let odd =
-            post_with_token(&app, &mut reviewer, REVIEWER, &decision, &[("action", payload), ("motif", payload)]).await;
+        let odd = post_with_token(&app, &mut reviewer, &decision, &[("action", payload), ("motif", payload)]).await;
         assert_inert(&format!("action {payload:.40?}"), &odd);
         let refused =
-            post_with_token(&app, &mut reviewer, REVIEWER, &decision, &[("action", "refuse"), ("motif", payload)])
-                .await;
+            post_with_token(&app, &mut reviewer, &decision, &[("action", "refuse"), ("motif", payload)]).await;
         assert_inert(&format!("refus {payload:.40?}"), &refused);
         assert_inert("page de revue", &reviewer.get(&format!("/revue/formations/{id}")).await);
         assert_inert("file", &reviewer.get("/revue").await);
@@ -352,14 +345,13 @@ async fn login_password_and_account_forms_send_hostile_text_back_escaped() {
             ];
             fields.retain(|(name, _)| *name != field);
             fields.push((field, value));
-            let answer = post_with_token(&app, &mut admin, ADMIN, "/admin/utilisateurs", &fields).await;
+            let answer = post_with_token(&app, &mut admin, "/admin/utilisateurs", &fields).await;
             assert_inert(&format!("compte {field} {payload:.40?}"), &answer);
             assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY, "{field} {payload:.40?}");
         }
         let answer = post_with_token(
             &app,
             &mut admin,
-            ADMIN,
             "/compte/mot-de-passe",
             &[("actuel", payload), ("nouveau", payload), ("confirmation", payload)],
         )
@@ -371,7 +363,6 @@ async fn login_password_and_account_forms_send_hostile_text_back_escaped() {
     let named = post_with_token(
         &app,
         &mut admin,
-        ADMIN,
         "/admin/utilisateurs",
         &[
             ("email", "piege@exemple.fr"),
@@ -393,8 +384,8 @@ async fn every_search_parameter_sends_hostile_text_back_escaped() {
     let app = app().await;
     let provider = app.signed_in(PROVIDER_A).await;
     let mut provider = provider;
-    let id = declare(&app, &provider, PROVIDER_A, &demo(ELIGIBLE)).await;
-    post_with_token(&app, &mut provider, PROVIDER_A, &format!("/espace/formations/{id}/soumettre"), &[]).await;
+    let id = declare(&app, &provider, &demo(ELIGIBLE)).await;
+    post_with_token(&app, &mut provider, &format!("/espace/formations/{id}/soumettre"), &[]).await;
     // A public programme whose texts are payloads, so that results and their extracts quote them.
     let mut hostile = small_declaration();
     hostile["programme"]["id"] = "piegee".into();
@@ -404,11 +395,11 @@ async fn every_search_parameter_sends_hostile_text_back_escaped() {
     // A spreadsheet formula: the CSV export must not hand it to a spreadsheet as one.
     hostile["programme"]["city"] = "=HYPERLINK(\"http://exemple.invalid\",\"clic\")".into();
     hostile["units"][0]["title"] = format!("Statistique {} {}", PAYLOADS[0], PAYLOADS[1]).into();
-    let create = token(&app, PROVIDER_A, "/espace/televerser").await;
+    let create = token(&app, &provider, "/espace/televerser").await;
     let saved =
         upload(&app, &provider, "/espace/televerser", Some(&create), "p.json", hostile.to_string().as_bytes()).await;
     let trapped = registry_support::programme_of(&saved);
-    post_with_token(&app, &mut provider, PROVIDER_A, &format!("/espace/formations/{trapped}/soumettre"), &[]).await;
+    post_with_token(&app, &mut provider, &format!("/espace/formations/{trapped}/soumettre"), &[]).await;
     let before = counts(&app).await;
     let mut visitor = app.client();
     // The public page exists: the search answers.

@@ -19,16 +19,15 @@ use store::{LabelState, ProgrammeId};
 /// A programme of provider A, submitted for the label.
 async fn submitted(app: &TestApp, file: &str) -> (Client, ProgrammeId) {
     let mut provider = app.signed_in(PROVIDER_A).await;
-    let id = declare(app, &provider, PROVIDER_A, &demo(file)).await;
-    let answer =
-        post_with_token(app, &mut provider, PROVIDER_A, &format!("/espace/formations/{id}/soumettre"), &[]).await;
+    let id = declare(app, &provider, &demo(file)).await;
+    let answer = post_with_token(app, &mut provider, &format!("/espace/formations/{id}/soumettre"), &[]).await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
     (provider, id)
 }
 
 async fn decide(app: &TestApp, reviewer: &mut Client, id: ProgrammeId, action: &str, reason: &str) -> common::Answer {
     let path = format!("/revue/formations/{id}/decision");
-    post_with_token(app, reviewer, REVIEWER, &path, &[("action", action), ("motif", reason)]).await
+    post_with_token(app, reviewer, &path, &[("action", action), ("motif", reason)]).await
 }
 
 async fn state_of(app: &TestApp, id: ProgrammeId) -> LabelState {
@@ -154,8 +153,7 @@ async fn decisions_that_need_a_reason_refuse_an_empty_one_and_keep_what_was_type
     let own = provider.get(&format!("/espace/formations/{id}")).await;
     assert!(own.body.contains("Tronc commun incomplet (C3).") && own.body.contains("Rouvrir une demande"));
     // The provider opens a new application: a draft again, which it may change.
-    let reopened =
-        post_with_token(&app, &mut provider, PROVIDER_A, &format!("/espace/formations/{id}/rouvrir"), &[]).await;
+    let reopened = post_with_token(&app, &mut provider, &format!("/espace/formations/{id}/rouvrir"), &[]).await;
     assert_eq!(reopened.status, StatusCode::SEE_OTHER, "{}", reopened.body);
     assert_eq!(state_of(&app, id).await, LabelState::Draft);
     assert_eq!(provider.get(&format!("/espace/formations/{id}/modifier")).await.status, StatusCode::OK);
@@ -170,8 +168,7 @@ async fn a_provider_who_gives_up_its_label_has_its_credential_revoked() {
     decide(&app, &mut reviewer, id, "grant", "").await;
     let confirm = provider.get(&format!("/espace/formations/{id}/retirer")).await;
     assert!(confirm.body.contains("le label signé sera révoqué"), "{}", confirm.body);
-    let answer =
-        post_with_token(&app, &mut provider, PROVIDER_A, &format!("/espace/formations/{id}/retirer"), &[]).await;
+    let answer = post_with_token(&app, &mut provider, &format!("/espace/formations/{id}/retirer"), &[]).await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
     assert_eq!(state_of(&app, id).await, LabelState::Withdrawn);
     let credentials = app.store.credentials_of_programme(id).await.expect("labels");
@@ -240,8 +237,7 @@ async fn suspension_reinstatement_and_revocation_follow_the_credentials() {
     // A revoked label is final: no decision, no reopening.
     let before = registry_fingerprint(&app).await;
     assert_eq!(decide(&app, &mut reviewer, id, "reinstate", "Erreur").await.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let reopen =
-        post_with_token(&app, &mut provider, PROVIDER_A, &format!("/espace/formations/{id}/rouvrir"), &[]).await;
+    let reopen = post_with_token(&app, &mut provider, &format!("/espace/formations/{id}/rouvrir"), &[]).await;
     assert_eq!(reopen.status, StatusCode::BAD_REQUEST, "{}", reopen.body);
     assert_eq!(registry_fingerprint(&app).await, before);
 }
@@ -256,7 +252,7 @@ async fn only_reviewers_decide_even_with_a_well_formed_post() {
         let mut client = if email == PROVIDER_A { provider.clone() } else { app.signed_in(email).await };
         // The token is a valid one for this form and this session: only the role is wrong.
         for action in ["take_in_review", "grant"] {
-            let answer = post_with_token(&app, &mut client, email, &path, &[("action", action), ("motif", "x")]).await;
+            let answer = post_with_token(&app, &mut client, &path, &[("action", action), ("motif", "x")]).await;
             assert_eq!(answer.status, StatusCode::FORBIDDEN, "{email} {action}");
         }
         for page in ["/revue".to_owned(), format!("/revue/formations/{id}")] {
@@ -265,12 +261,12 @@ async fn only_reviewers_decide_even_with_a_well_formed_post() {
     }
     // A reviewer's forged provider moves are refused too.
     let mut reviewer = app.signed_in(REVIEWER).await;
-    let answer = post_with_token(&app, &mut reviewer, REVIEWER, &format!("/espace/formations/{id}/retirer"), &[]).await;
+    let answer = post_with_token(&app, &mut reviewer, &format!("/espace/formations/{id}/retirer"), &[]).await;
     assert_eq!(answer.status, StatusCode::FORBIDDEN);
     // Without the token, even the reviewer changes nothing.
     let answer = reviewer.post(&path, &[("action", "take_in_review")]).await;
     assert_eq!(answer.status, StatusCode::FORBIDDEN);
-    let wrong = token(&app, REVIEWER, "/revue/formations/999/decision").await;
+    let wrong = token(&app, &reviewer, "/revue/formations/999/decision").await;
     let answer = reviewer.post(&path, &[("action", "take_in_review"), ("csrf", &wrong)]).await;
     assert_eq!(answer.status, StatusCode::FORBIDDEN);
     assert_eq!(registry_fingerprint(&app).await, before);

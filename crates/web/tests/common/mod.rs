@@ -161,6 +161,19 @@ impl TestApp {
         Client { router: self.router.clone(), cookies: Vec::new(), ip: "192.0.2.10".to_owned() }
     }
 
+    /// The CSRF token `client` finds in the form posting to `action`: computed from the secret
+    /// of the session its cookie names, as the pages do (a user may hold several sessions).
+    pub async fn form_token(&self, client: &Client, action: &str) -> String {
+        let cookie = client.cookie(web::session::SESSION_COOKIE).expect("client connecté");
+        let (session, _) = self
+            .store
+            .session(&web::auth::session_token_hash(cookie), store::unix_now())
+            .await
+            .expect("lecture de la session")
+            .expect("session ouverte");
+        web::auth::form_token(&session.csrf_secret, action)
+    }
+
     /// A client signed in as `email` through the login form.
     pub async fn signed_in(&self, email: &str) -> Client {
         let mut client = self.client();

@@ -105,12 +105,9 @@ pub async fn upload(
     Answer { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
 }
 
-/// The CSRF token `client` would find in the form posting to `action` (computed from its
-/// session, as the pages do).
-pub async fn token(app: &TestApp, email: &str, action: &str) -> String {
-    let user = app.store.user_by_email(email).await.expect("lecture").expect("compte");
-    let sessions = app.store.sessions_of_user(user.id).await.expect("sessions");
-    web::auth::form_token(&sessions.last().expect("session").csrf_secret, action)
+/// The CSRF token `client` would find in the form posting to `action`.
+pub async fn token(app: &TestApp, client: &Client, action: &str) -> String {
+    app.form_token(client, action).await
 }
 
 /// The programme id a redirection after a save points to (`/espace/formations/{id}?…`).
@@ -125,20 +122,14 @@ pub fn programme_of(answer: &Answer) -> ProgrammeId {
 }
 
 /// Uploads a declaration as a new programme of `email`'s organisation; returns its id.
-pub async fn declare(app: &TestApp, client: &Client, email: &str, text: &str) -> ProgrammeId {
-    let token = token(app, email, "/espace/televerser").await;
+pub async fn declare(app: &TestApp, client: &Client, text: &str) -> ProgrammeId {
+    let token = token(app, client, "/espace/televerser").await;
     programme_of(&upload(app, client, "/espace/televerser", Some(&token), "formation.toml", text.as_bytes()).await)
 }
 
 /// Posts a form with its CSRF token.
-pub async fn post_with_token(
-    app: &TestApp,
-    client: &mut Client,
-    email: &str,
-    path: &str,
-    fields: &[(&str, &str)],
-) -> Answer {
-    let token = token(app, email, path).await;
+pub async fn post_with_token(app: &TestApp, client: &mut Client, path: &str, fields: &[(&str, &str)]) -> Answer {
+    let token = token(app, client, path).await;
     let mut fields = fields.to_vec();
     fields.push(("csrf", &token));
     client.post(path, &fields).await
