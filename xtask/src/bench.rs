@@ -2,7 +2,7 @@
 //! execution (Rust), on the same batch of submissions, in one run.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::time::Instant;
 
 use serde_json::{Value, json};
@@ -127,6 +127,25 @@ fn submission(student: &Value, language: &str, idx: usize) -> Value {
         .collect();
     notebook["cells"] = json!(cells);
     notebook
+}
+
+/// Runs `command` after a progress line, returns its wall-clock seconds and output; fails with
+/// the end of its stderr. Shared by the crawl and observatory benchmarks.
+pub(crate) fn timed_output(title: &str, command: &mut Command) -> Result<(f64, Output), String> {
+    println!("    {title}…");
+    let started = Instant::now();
+    let output = command.output().map_err(|err| format!("{title} : lancement impossible ({err})"))?;
+    let seconds = started.elapsed().as_secs_f64();
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let tail: Vec<&str> = stderr.lines().rev().take(15).collect();
+        return Err(format!(
+            "{title} a échoué ({}) :\n{}",
+            output.status,
+            tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+        ));
+    }
+    Ok((seconds, output))
 }
 
 fn timed(title: &str, command: &mut Command) -> Result<f64, String> {

@@ -12,13 +12,13 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::sync::Arc;
-use std::time::Instant;
 
 use records::source::{Seed, SeedType, SourcesFile};
 
 use crate::Paths;
+use crate::bench::timed_output;
 
 /// Hosts crawled when `--hosts` is not given: the JSON-LD and the microdata job boards.
 const DEFAULT_HOSTS: [&str; 2] = [demoweb::HOST_ALPHA, demoweb::HOST_BETA];
@@ -149,23 +149,6 @@ impl Traffic {
             urls: pages.iter().map(|request| format!("{}{}", request.host, request.path)).collect(),
         }
     }
-}
-
-/// Runs `command`, returns its wall-clock seconds and output; fails with its stderr's end.
-fn timed(title: &str, command: &mut Command) -> Result<(f64, Output), String> {
-    let started = Instant::now();
-    let output = command.output().map_err(|err| format!("{title} : lancement impossible ({err})"))?;
-    let seconds = started.elapsed().as_secs_f64();
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let tail: Vec<&str> = stderr.lines().rev().take(15).collect();
-        return Err(format!(
-            "{title} a échoué ({}) :\n{}",
-            output.status,
-            tail.into_iter().rev().collect::<Vec<_>>().join("\n")
-        ));
-    }
-    Ok((seconds, output))
 }
 
 /// Sum of the counts of `Enregistrements extraits : 3346 offre(s) d'emploi, 12 …` in socle's
@@ -324,9 +307,9 @@ fn run_bench(bench: &Bench<'_>, server: &demoweb::Server, work: &Path, options: 
     println!("    préchauffage de socle et de Scrapy ({WARM_UP_PAGES} pages chacun, non chronométré)…");
     let warm = work.join("prechauffage");
     std::fs::create_dir_all(&warm).map_err(|err| format!("création de {} : {err}", warm.display()))?;
-    timed("socle crawl (préchauffage)", &mut bench.socle_crawl(&warm.join("socle"), Some(WARM_UP_PAGES)))?;
-    timed("socle observatory ingest (préchauffage)", &mut bench.socle_ingest(&warm.join("socle")))?;
-    timed(
+    timed_output("socle crawl (préchauffage)", &mut bench.socle_crawl(&warm.join("socle"), Some(WARM_UP_PAGES)))?;
+    timed_output("socle observatory ingest (préchauffage)", &mut bench.socle_ingest(&warm.join("socle")))?;
+    timed_output(
         "scrapy runspider (préchauffage)",
         &mut bench.scrapy(&warm.join("items.jsonl"), &warm.join("stats.json"), Some(WARM_UP_PAGES)),
     )?;
@@ -334,13 +317,13 @@ fn run_bench(bench: &Bench<'_>, server: &demoweb::Server, work: &Path, options: 
     // socle: crawl, then ingest of its archive.
     let data = work.join("socle");
     let before = server.requests().len();
-    let (crawl_seconds, crawl_output) = timed("socle crawl", &mut bench.socle_crawl(&data, None))?;
+    let (crawl_seconds, crawl_output) = timed_output("socle crawl", &mut bench.socle_crawl(&data, None))?;
     let socle_traffic = Traffic::of(&server.requests()[before..]);
     println!("    socle crawl : {crawl_seconds:.2} s");
     for line in String::from_utf8_lossy(&crawl_output.stdout).lines() {
         println!("      {line}");
     }
-    let (ingest_seconds, ingest_output) = timed("socle observatory ingest", &mut bench.socle_ingest(&data))?;
+    let (ingest_seconds, ingest_output) = timed_output("socle observatory ingest", &mut bench.socle_ingest(&data))?;
     let ingest_report = String::from_utf8_lossy(&ingest_output.stdout).into_owned();
     println!("    socle observatory ingest : {ingest_seconds:.2} s");
     for line in ingest_report.lines() {
@@ -353,7 +336,7 @@ fn run_bench(bench: &Bench<'_>, server: &demoweb::Server, work: &Path, options: 
     let items = work.join("scrapy-items.jsonl");
     let stats = work.join("scrapy-stats.json");
     let before = server.requests().len();
-    let (scrapy_seconds, _) = timed("scrapy runspider", &mut bench.scrapy(&items, &stats, None))?;
+    let (scrapy_seconds, _) = timed_output("scrapy runspider", &mut bench.scrapy(&items, &stats, None))?;
     let scrapy_traffic = Traffic::of(&server.requests()[before..]);
     let scrapy_records = std::fs::read_to_string(&items)
         .map_err(|err| format!("lecture des éléments de Scrapy {} : {err}", items.display()))?
@@ -489,7 +472,7 @@ mod tests {
 
     #[test]
     fn traffic_counts_pages_robots_and_failures() {
-        let now = Instant::now();
+        let now = std::time::Instant::now();
         let request = |path: &str, status: u16| demoweb::LoggedRequest {
             time: now,
             host: "a.test".into(),

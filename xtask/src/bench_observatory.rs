@@ -12,9 +12,9 @@
 
 use std::path::Path;
 use std::process::{Command, Output};
-use std::time::Instant;
 
 use crate::Paths;
+use crate::bench::timed_output;
 
 /// Postings generated when `--postings` is not given.
 const DEFAULT_POSTINGS: usize = 1_000_000;
@@ -55,24 +55,6 @@ fn parse(args: &[String]) -> Result<Options, String> {
         }
     }
     Ok(options)
-}
-
-/// Runs `command`, returns its wall-clock seconds and output; fails with its stderr's end.
-fn timed(title: &str, command: &mut Command) -> Result<(f64, Output), String> {
-    println!("    {title}…");
-    let started = Instant::now();
-    let output = command.output().map_err(|err| format!("{title} : lancement impossible ({err})"))?;
-    let seconds = started.elapsed().as_secs_f64();
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let tail: Vec<&str> = stderr.lines().rev().take(15).collect();
-        return Err(format!(
-            "{title} a échoué ({}) :\n{}",
-            output.status,
-            tail.into_iter().rev().collect::<Vec<_>>().join("\n")
-        ));
-    }
-    Ok((seconds, output))
 }
 
 /// The JSON document a step printed on its last line.
@@ -159,7 +141,7 @@ fn run_bench(paths: &Paths, work: &Path, options: &Options) -> Result<(), String
     );
 
     // Ingest: the store and the index, timed separately by socle.
-    let (synth_seconds, output) = timed(
+    let (synth_seconds, output) = timed_output(
         "socle observatory synth (entrepôt Parquet et index)",
         Command::new(&socle).args(["observatory", "synth", "--postings", &n, "--donnees"]).arg(&data),
     )?;
@@ -171,19 +153,21 @@ fn run_bench(paths: &Paths, work: &Path, options: &Options) -> Result<(), String
     let index = synth_figure(&synth_stdout, "index :").ok_or("résumé de synth sans ligne « index »")?;
 
     // Search: socle's index, then SQLite FTS5 over the same postings.
-    let (_, output) = timed(
+    let (_, output) = timed_output(
         "recherche dans l'index de socle (en processus)",
         Command::new(&example).arg("recherche").arg(&data).arg(&queries),
     )?;
     let socle_pass = json("recherche socle", &output)?;
     let database = work.join("fts5.sqlite");
-    let (_, output) = timed(
+    let (_, output) = timed_output(
         "construction de la base SQLite FTS5 depuis l'entrepôt Parquet",
         Command::new(&example).arg("fts5-construire").arg(&data).arg(&database),
     )?;
     let fts5_build = json("construction FTS5", &output)?;
-    let (_, output) =
-        timed("recherche SQLite FTS5 (en processus)", Command::new(&example).arg("fts5").arg(&database).arg(&queries))?;
+    let (_, output) = timed_output(
+        "recherche SQLite FTS5 (en processus)",
+        Command::new(&example).arg("fts5").arg(&database).arg(&queries),
+    )?;
     let fts5_pass = json("recherche FTS5", &output)?;
     let _ = std::fs::remove_file(&database);
 
@@ -213,7 +197,7 @@ fn run_bench(paths: &Paths, work: &Path, options: &Options) -> Result<(), String
     }
 
     // Indicators: polars through the engine, then pandas.
-    let (_, output) = timed(
+    let (_, output) = timed_output(
         "indicateurs avec polars (indicators::Engine, tout le catalogue)",
         Command::new(&example).arg("indicateurs").arg(&data),
     )?;
@@ -225,7 +209,7 @@ fn run_bench(paths: &Paths, work: &Path, options: &Options) -> Result<(), String
             println!("      erreur d'indicateur : {}", error.as_str().unwrap_or_default());
         }
     }
-    let (_, output) = timed(
+    let (_, output) = timed_output(
         "indicateurs des offres avec pandas (pyarrow)",
         Command::new(paths.venv().join("bin/python"))
             .arg(paths.root.join("xtask/bench/indicateurs_pandas.py"))

@@ -19,6 +19,7 @@ use skills::Level;
 use store::LabelState;
 
 use crate::catalogue::{self, PUBLIC_STATES};
+use crate::pagination::Pagination;
 use crate::session::CurrentUser;
 use crate::{AppError, AppState};
 
@@ -145,13 +146,6 @@ struct HitView {
     id: String,
 }
 
-/// A numbered link of the pagination.
-struct PageLink {
-    number: usize,
-    href: String,
-    current: bool,
-}
-
 /// A choice of a select or radio group: value, label, selected.
 type Choice = (&'static str, String, bool);
 
@@ -168,10 +162,7 @@ struct SearchPage {
     examples: Vec<Choice>,
     sorts: Vec<Choice>,
     answer: Option<String>,
-    pages: Vec<PageLink>,
-    previous: Option<String>,
-    next: Option<String>,
-    page_count: usize,
+    pagination: Pagination,
     api_href: String,
     filtered: bool,
 }
@@ -182,8 +173,7 @@ impl SearchPage {
 
 /// Number of pages of a search, capped at the deepest page the index serves.
 pub(crate) fn page_count(total: u64, per_page: usize) -> usize {
-    let pages = (total as usize).div_ceil(per_page.max(1)).max(1);
-    pages.min(search::programmes::MAX_OFFSET / per_page.max(1) + 1)
+    crate::pagination::page_count(total, per_page, search::programmes::MAX_OFFSET)
 }
 
 /// The sentence that answers « who teaches this competence at this level or above? ».
@@ -241,17 +231,9 @@ pub async fn search_page(State(state): State<AppState>, RawQuery(raw): RawQuery)
             }
         })
         .collect::<Vec<_>>();
-    let page_count = page_count(results.total, params.per_page);
-    let window = params.page.saturating_sub(2).max(1)..=(params.page + 2).min(page_count);
-    let mut numbers: Vec<usize> = vec![1];
-    numbers.extend(window);
-    numbers.push(page_count);
-    numbers.sort_unstable();
-    numbers.dedup();
-    let pages = numbers
-        .into_iter()
-        .map(|number| PageLink { number, href: params.href("/formations", number), current: number == params.page })
-        .collect();
+    let pagination = Pagination::new(params.page, page_count(results.total, params.per_page), |number| {
+        params.href("/formations", number)
+    });
     let min_level = params.competence.as_ref().map(|(_, level)| *level);
     let page = SearchPage {
         total: results.total,
@@ -272,10 +254,7 @@ pub async fn search_page(State(state): State<AppState>, RawQuery(raw): RawQuery)
             .collect(),
         sorts: SORTS.iter().map(|(sort, code, label)| (*code, (*label).to_owned(), params.sort == *sort)).collect(),
         answer: competence_answer(referentiel, &params, results.total),
-        previous: (params.page > 1).then(|| params.href("/formations", params.page - 1)),
-        next: (params.page < page_count).then(|| params.href("/formations", params.page + 1)),
-        pages,
-        page_count,
+        pagination,
         api_href: params.href("/api/formations", params.page),
         filtered: params.has_other_filters() || params.competence.is_some(),
         params,

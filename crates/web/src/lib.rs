@@ -15,6 +15,7 @@ mod labs;
 mod login;
 pub mod observatoire;
 mod pages;
+mod pagination;
 pub mod reports;
 mod revue;
 mod routes;

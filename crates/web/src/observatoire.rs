@@ -28,6 +28,7 @@ use search::observatory::{RecordIndex, RecordResults};
 use store::ProgrammeFilter;
 
 use crate::catalogue::PUBLIC_STATES;
+use crate::pagination::{self, Pagination};
 use crate::{AppError, AppState};
 
 pub use export::{
@@ -499,12 +500,6 @@ struct HitView {
     snippet: String,
 }
 
-struct PageLink {
-    number: usize,
-    href: String,
-    current: bool,
-}
-
 #[derive(Template)]
 #[template(path = "observatoire-recherche.html")]
 struct SearchPage {
@@ -518,10 +513,7 @@ struct SearchPage {
     total: u64,
     first_shown: usize,
     last_shown: usize,
-    pages: Vec<PageLink>,
-    page_count: usize,
-    previous: Option<String>,
-    next: Option<String>,
+    pagination: Pagination,
     exports: Vec<(&'static str, String)>,
     api_href: String,
     active: Vec<(String, String)>,
@@ -662,15 +654,9 @@ pub async fn search_page(State(state): State<AppState>, RawQuery(raw): RawQuery)
         })
         .collect();
     let hits: Vec<HitView> = results.hits.iter().map(|hit| view::hit_view(hit, &referentiel)).collect();
-    let page_count = (results.total as usize)
-        .min(search::observatory::MAX_OFFSET + params.per_page)
-        .div_ceil(params.per_page)
-        .max(1);
-    let mut numbers: Vec<usize> = vec![1];
-    numbers.extend(params.page.saturating_sub(2).max(1)..=(params.page + 2).min(page_count));
-    numbers.push(page_count);
-    numbers.sort_unstable();
-    numbers.dedup();
+    let page_count = pagination::page_count(results.total, params.per_page, search::observatory::MAX_OFFSET);
+    let pagination =
+        Pagination::new(params.page, page_count, |number| params.at_page(number).href("/observatoire/recherche"));
     let offset = (params.page - 1) * params.per_page;
     let form = FilterForm::new(&state, &params, "/observatoire/recherche", None);
     let mut active = form.active;
@@ -713,17 +699,7 @@ pub async fn search_page(State(state): State<AppState>, RawQuery(raw): RawQuery)
         first_shown: offset + 1,
         last_shown: offset + hits.len(),
         hits,
-        pages: numbers
-            .into_iter()
-            .map(|number| PageLink {
-                number,
-                href: params.at_page(number).href("/observatoire/recherche"),
-                current: number == params.page,
-            })
-            .collect(),
-        page_count,
-        previous: (params.page > 1).then(|| params.at_page(params.page - 1).href("/observatoire/recherche")),
-        next: (params.page < page_count).then(|| params.at_page(params.page + 1).href("/observatoire/recherche")),
+        pagination,
         exports: export::FORMATS
             .iter()
             .map(|(extension, label)| (*label, export_params.href(&format!("/observatoire/recherche.{extension}"))))

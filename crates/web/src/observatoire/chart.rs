@@ -432,6 +432,35 @@ fn marker_path(shape: usize, x: f64, y: f64, radius: f64) -> String {
     }
 }
 
+/// Height of the plot area of the charts with a vertical value axis (line and column charts).
+const PLOT_HEIGHT: f64 = 220.0;
+
+/// Where a vertical value axis put the plot: its bottom edge and the width its widest tick
+/// label takes on the left.
+struct ValueAxis {
+    plot_bottom: f64,
+    widest_tick: f64,
+}
+
+/// Writes the title of a vertical value axis (with its unit) at `y`, and places the plot `gap`
+/// below it, [`PLOT_HEIGHT`] high; shared by the line and column charts.
+fn value_axis(content: &mut String, spec: &ChartSpec<'_>, ticks: &Ticks, y: f64, gap: f64) -> ValueAxis {
+    let y = y + LABEL_SIZE;
+    text(
+        content,
+        PADDING,
+        y,
+        TextStyle { size: LABEL_SIZE, fill: TEXT_MUTED, anchor: "start", class: "graphique-axe-titre" },
+        &value_axis_label(spec),
+    );
+    let widest_tick = ticks
+        .values
+        .iter()
+        .map(|value| text_width(&format_number(*value, ticks.decimals), TICK_SIZE))
+        .fold(0.0, f64::max);
+    ValueAxis { plot_bottom: y + gap + PLOT_HEIGHT, widest_tick }
+}
+
 /// Horizontal grid lines and tick labels of a vertical value axis.
 fn value_grid_horizontal(out: &mut String, ticks: &Ticks, left: f64, right: f64, y_of: &dyn Fn(f64) -> f64) {
     for value in &ticks.values {
@@ -519,25 +548,7 @@ pub(crate) fn line_chart(spec: &ChartSpec<'_>, series: &[Series<'_>]) -> String 
         y += 28.0;
     }
 
-    // Value axis label, above the plot.
-    y += LABEL_SIZE;
-    text(
-        &mut content,
-        PADDING,
-        y,
-        TextStyle { size: LABEL_SIZE, fill: TEXT_MUTED, anchor: "start", class: "graphique-axe-titre" },
-        &value_axis_label(spec),
-    );
-    y += 14.0;
-
-    let plot_top = y;
-    let plot_height = 220.0;
-    let plot_bottom = plot_top + plot_height;
-    let widest_tick = ticks
-        .values
-        .iter()
-        .map(|value| text_width(&format_number(*value, ticks.decimals), TICK_SIZE))
-        .fold(0.0, f64::max);
+    let ValueAxis { plot_bottom, widest_tick } = value_axis(&mut content, spec, &ticks, y, 14.0);
     let first_half = labels.first().map_or(0.0, |label| text_width(label, TICK_SIZE) / 2.0);
     let last_half = labels.last().map_or(0.0, |label| text_width(label, TICK_SIZE) / 2.0);
     let left = (PADDING + widest_tick + 10.0).max(PADDING + first_half + 2.0);
@@ -549,7 +560,7 @@ pub(crate) fn line_chart(spec: &ChartSpec<'_>, series: &[Series<'_>]) -> String 
             left + index as f64 * (right - left) / (labels.len() - 1) as f64
         }
     };
-    let y_of = |value: f64| plot_bottom - (value - axis_low) / (axis_high - axis_low) * plot_height;
+    let y_of = |value: f64| plot_bottom - (value - axis_low) / (axis_high - axis_low) * PLOT_HEIGHT;
     value_grid_horizontal(&mut content, &ticks, left, right, &y_of);
     if axis_low != 0.0 || !ticks.values.contains(&0.0) {
         let _ = write!(
@@ -825,29 +836,13 @@ pub(crate) fn column_chart(spec: &ChartSpec<'_>, columns: &[(String, f64)]) -> S
     let ticks = nice_ticks(values().fold(0.0, f64::min), values().fold(0.0, f64::max), 5, decimals == 0);
     let (axis_low, axis_high) = (ticks.values[0], *ticks.values.last().unwrap_or(&1.0));
 
-    let (mut content, mut y) = title_block(spec, WIDTH);
-    y += LABEL_SIZE;
-    text(
-        &mut content,
-        PADDING,
-        y,
-        TextStyle { size: LABEL_SIZE, fill: TEXT_MUTED, anchor: "start", class: "graphique-axe-titre" },
-        &value_axis_label(spec),
-    );
-    y += 18.0;
-    let plot_top = y;
-    let plot_height = 220.0;
-    let plot_bottom = plot_top + plot_height;
-    let widest_tick = ticks
-        .values
-        .iter()
-        .map(|value| text_width(&format_number(*value, ticks.decimals), TICK_SIZE))
-        .fold(0.0, f64::max);
+    let (mut content, y) = title_block(spec, WIDTH);
+    let ValueAxis { plot_bottom, widest_tick } = value_axis(&mut content, spec, &ticks, y, 18.0);
     let left = PADDING + widest_tick + 10.0;
     let right = WIDTH - PADDING;
     let band = (right - left) / columns.len() as f64;
     let column_width = (band * 0.72).min(56.0);
-    let y_of = |value: f64| plot_bottom - (value - axis_low) / (axis_high - axis_low) * plot_height;
+    let y_of = |value: f64| plot_bottom - (value - axis_low) / (axis_high - axis_low) * PLOT_HEIGHT;
     value_grid_horizontal(&mut content, &ticks, left, right, &y_of);
 
     let labels: Vec<&str> = columns.iter().map(|(label, _)| label.trim()).collect();
