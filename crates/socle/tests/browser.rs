@@ -14,9 +14,9 @@ mod support;
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command};
+use std::process::Command;
 
-use support::{TempDir, chromium, node_modules, workspace};
+use support::{Server, TempDir, chromium, node_modules, workspace};
 
 /// Every page of the site so far, with the status it must answer.
 const PAGES: &[(&str, u16, &str)] = &[
@@ -55,26 +55,10 @@ const ADMIN_EMAIL: &str = "admin@exemple.fr";
 const ADMIN_PASSWORD: &str = "phrase de passe du test navigateur";
 
 /// A running `socle serve` over a data folder that already holds an administrator.
-struct LiveServer {
-    child: Child,
-    address: String,
-    _data: TempDir,
-}
-
-impl LiveServer {
-    fn start() -> LiveServer {
-        let data = TempDir::new("navigateur");
-        support::create_user(&data.path, "admin", (ADMIN_EMAIL, ADMIN_PASSWORD), None);
-        let (child, address) = support::spawn_serve(&data.path, &workspace().join("book"));
-        LiveServer { child, address, _data: data }
-    }
-}
-
-impl Drop for LiveServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+fn start_server() -> Server {
+    let data = TempDir::new("navigateur");
+    support::create_user(&data.path, "admin", (ADMIN_EMAIL, ADMIN_PASSWORD), None);
+    Server::with_data(data)
 }
 
 /// Sends one HTTP/1.1 request (closing the connection) and returns the whole raw answer.
@@ -164,7 +148,7 @@ fn forward(mut client: TcpStream, upstream: &str, session: &str) {
 fn every_page_is_accessible_and_clean() {
     let node_modules = node_modules();
     let chromium = chromium();
-    let server = LiveServer::start();
+    let server = start_server();
     let session = login(&server.address);
     let base = format!("http://{}", start_proxy(server.address.clone(), session));
     let out = workspace().join("target/test-artefacts/navigateur");

@@ -15,31 +15,14 @@
 mod support;
 
 use std::path::Path;
-use std::process::{Child, Command};
+use std::process::Command;
 
 use serde_json::{Value, json};
-use support::{TempDir, chromium, create_user, node_modules, workspace};
+use support::{Server, TempDir, chromium, create_user, node_modules, workspace};
 
 const PROVIDER: (&str, &str) = ("responsable@universite-parcours.fr", "phrase de passe de l'organisme");
 const REVIEWER: (&str, &str) = ("instructrice@registre.fr", "phrase de passe de l'instructrice");
 const TITLE: &str = "Master Science des données et société";
-
-struct LiveServer {
-    child: Child,
-    base: String,
-}
-
-impl Drop for LiveServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn serve(data: &Path) -> LiveServer {
-    let (child, address) = support::spawn_serve(data, &workspace().join("book"));
-    LiveServer { child, base: format!("http://{address}") }
-}
 
 /// The eligible demo master, renamed, dated today and not marked as an example: the corrected
 /// declaration the provider uploads.
@@ -208,7 +191,7 @@ fn a_programme_goes_from_declaration_to_a_verified_label_in_the_browser() {
     let data = TempDir::new("parcours");
     create_user(&data.path, "provider", PROVIDER, Some("Université Parcours"));
     create_user(&data.path, "reviewer", REVIEWER, None);
-    let server = serve(&data.path);
+    let server = Server::on(&data.path, &[]);
     let out = workspace().join("target/test-artefacts/parcours");
     std::fs::create_dir_all(&out).expect("dossier des captures");
     let corrected = out.join("formation-corrigee.toml");

@@ -13,11 +13,10 @@
 mod support;
 
 use std::path::Path;
-use std::process::{Child, Command};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
 use serde_json::{Value, json};
-use support::{TempDir, chromium, node_modules, workspace};
+use support::{Server, TempDir, chromium, node_modules, workspace};
 
 /// The dashboard's pages: path and screenshot name.
 const PAGES: [(&str, &str); 7] = [
@@ -35,39 +34,6 @@ const REGION: &str = "11";
 const CONTRACT: &str = "cdi";
 /// The words typed in the search.
 const WORDS: &str = "données";
-
-/// How long the demo web's ingestion may take (a debug build needs about a minute).
-const DEMO_WAIT: Duration = Duration::from_secs(6 * 60);
-
-struct LiveServer {
-    child: Child,
-    base: String,
-}
-
-impl Drop for LiveServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Waits until `socle serve` has ingested the demo web into the observatory.
-fn wait_for_demo(data: &Path, server: &mut LiveServer) {
-    let marker = data.join("observatoire/demo-chargee");
-    let start = Instant::now();
-    while !marker.exists() {
-        if let Ok(Some(status)) = server.child.try_wait() {
-            panic!("socle serve s'est arrêté ({status}) avant d'avoir ingéré le web de démonstration");
-        }
-        assert!(
-            start.elapsed() < DEMO_WAIT,
-            "le web de démonstration n'est toujours pas ingéré après {} minutes ({} absent)",
-            DEMO_WAIT.as_secs() / 60,
-            marker.display()
-        );
-        std::thread::sleep(Duration::from_millis(500));
-    }
-}
 
 /// The problems the browser reported for one audited page.
 fn audit_failures(audit: &Value, failures: &mut Vec<String>) {
@@ -170,9 +136,8 @@ fn the_dashboard_works_in_a_browser_and_its_permalinks_reproduce_the_view() {
     let node_modules = node_modules();
     let chromium = chromium();
     let data = TempDir::new("observatoire-navigateur");
-    let (child, address) = support::spawn_serve(&data.path, &workspace().join("book"));
-    let mut server = LiveServer { child, base: format!("http://{address}") };
-    wait_for_demo(&data.path, &mut server);
+    let mut server = Server::on(&data.path, &[]);
+    server.wait_for_demo(&data.path);
 
     let out = workspace().join("target/test-artefacts/observatoire");
     let _ = std::fs::remove_dir_all(&out);

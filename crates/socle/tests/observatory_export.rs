@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use records::{Contract, JobPosting, Location, Record};
 use search::observatory::RecordIndex;
-use support::{TempDir, workspace};
+use support::{Server, TempDir};
 
 /// Rows of the export.
 const ROWS: usize = 1_000_000;
@@ -75,8 +75,8 @@ fn rss_anon(pid: u32) -> Option<u64> {
 fn a_million_row_export_streams_with_bounded_memory() {
     let data = TempDir::new("export-million");
     build_index(&data.path);
-    let (mut child, address) = support::spawn_serve_with(&data.path, &workspace().join("book"), &["--sans-demo"]);
-    let pid = child.id();
+    let server = Server::on(&data.path, &["--sans-demo"]);
+    let (pid, address) = (server.child.id(), server.address.clone());
     // Settle: one small search so that the server's caches exist before the baseline.
     let mut warm = TcpStream::connect(&address).expect("connexion");
     write!(warm, "GET /api/observatoire/recherche?par_page=1 HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n")
@@ -130,8 +130,7 @@ fn a_million_row_export_streams_with_bounded_memory() {
     }
     done.store(true, Ordering::Relaxed);
     sampler.join().expect("échantillonneur");
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(server);
 
     let peak = peak.load(Ordering::Relaxed);
     let growth = peak.saturating_sub(baseline);

@@ -45,16 +45,55 @@ impl Drop for TempDir {
 
 /// A running `socle serve` on a free port, stopped on drop.
 pub struct Server {
-    child: Child,
+    pub child: Child,
+    /// `127.0.0.1:PORT`.
+    pub address: String,
+    /// `http://127.0.0.1:PORT`.
     pub base: String,
-    _data: TempDir,
+    /// The data folder, when the server owns it (removed after the server stops).
+    _data: Option<TempDir>,
 }
 
+/// How long the demo web's ingestion may take (a debug build needs about a minute).
+const DEMO_WAIT: std::time::Duration = std::time::Duration::from_secs(6 * 60);
+
 impl Server {
+    /// A server on a fresh data folder of its own, with the course book.
     pub fn start() -> Server {
-        let data = TempDir::new("serve");
-        let (child, address) = spawn_serve(&data.path, &workspace().join("book"));
-        Server { child, base: format!("http://{address}"), _data: data }
+        Server::with_data(TempDir::new("serve"))
+    }
+
+    /// A server on `data` (prepared by the caller, accounts for instance), which it keeps until
+    /// it stops.
+    pub fn with_data(data: TempDir) -> Server {
+        let mut server = Server::on(&data.path, &[]);
+        server._data = Some(data);
+        server
+    }
+
+    /// A server on the caller's folder `data`, with the course book and more `options`.
+    pub fn on(data: &Path, options: &[&str]) -> Server {
+        let (child, address) = spawn_serve_with(data, &workspace().join("book"), options);
+        Server { child, base: format!("http://{address}"), address, _data: None }
+    }
+
+    /// Waits until the server has ingested the demo web into the observatory of `data` (its
+    /// marker file); fails if the server stops first or takes longer than [`DEMO_WAIT`].
+    pub fn wait_for_demo(&mut self, data: &Path) {
+        let marker = data.join("observatoire/demo-chargee");
+        let start = std::time::Instant::now();
+        while !marker.exists() {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!("socle serve s'est arrêté ({status}) avant d'avoir ingéré le web de démonstration");
+            }
+            assert!(
+                start.elapsed() < DEMO_WAIT,
+                "le web de démonstration n'est toujours pas ingéré après {} minutes ({} absent)",
+                DEMO_WAIT.as_secs() / 60,
+                marker.display()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(500));
+        }
     }
 }
 
