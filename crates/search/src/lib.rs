@@ -6,6 +6,7 @@ mod engine;
 mod error;
 mod facets;
 pub mod observatory;
+mod paging;
 pub mod programmes;
 mod snippet;
 mod text_query;

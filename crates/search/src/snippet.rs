@@ -3,6 +3,16 @@
 
 use std::ops::Range;
 
+use tantivy::Searcher;
+use tantivy::query::Query;
+use tantivy::schema::Field;
+use tantivy::snippet::SnippetGenerator;
+
+use crate::Error;
+
+/// Longest snippet of a hit, in characters.
+pub(crate) const SNIPPET_CHARS: usize = 200;
+
 /// A passage of a document with the matched words located.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Snippet {
@@ -91,6 +101,59 @@ impl Snippet {
             _ => head,
         };
         Snippet { text: format!("{} {ELLIPSIS}", head.trim_end()), highlights: Vec::new() }
+    }
+}
+
+/// Finds the passage of a hit that shows the words of the query: in its main text first (a
+/// description), else in a second text (units, details), else the beginning of the main text.
+/// Shared by both indexes.
+pub(crate) struct Highlighter {
+    main: SnippetGenerator,
+    second: SnippetGenerator,
+}
+
+impl Highlighter {
+    /// The generators for `words` over the fields `main` and `second`; `None` when the query has
+    /// no words (hits then show their beginning).
+    pub(crate) fn new(
+        searcher: &Searcher,
+        words: &dyn Query,
+        has_words: bool,
+        main: Field,
+        second: Field,
+    ) -> Result<Option<Highlighter>, Error> {
+        if !has_words {
+            return Ok(None);
+        }
+        let generator = |field| -> Result<SnippetGenerator, Error> {
+            let mut generator = SnippetGenerator::create(searcher, words, field)
+                .map_err(Error::engine("la préparation des extraits"))?;
+            generator.set_max_num_chars(SNIPPET_CHARS);
+            Ok(generator)
+        };
+        Ok(Some(Highlighter { main: generator(main)?, second: generator(second)? }))
+    }
+
+    /// The snippet of one hit: `main_text` where the words are found in it, else `second_text`
+    /// (computed only then) where they are, else the beginning of `leading`.
+    pub(crate) fn snippet(
+        highlighter: Option<&Highlighter>,
+        main_text: &str,
+        second_text: impl FnOnce() -> String,
+        leading: &str,
+    ) -> Snippet {
+        let Some(highlighter) = highlighter else { return Snippet::leading(leading, SNIPPET_CHARS) };
+        let found = highlighter.main.snippet(main_text);
+        if !found.highlighted().is_empty() {
+            return Snippet::from_engine(&found, main_text);
+        }
+        let second_text = second_text();
+        let found = highlighter.second.snippet(&second_text);
+        if found.highlighted().is_empty() {
+            Snippet::leading(leading, SNIPPET_CHARS)
+        } else {
+            Snippet::from_engine(&found, &second_text)
+        }
     }
 }
 

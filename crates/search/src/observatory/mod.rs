@@ -71,12 +71,7 @@ pub struct RecordQuery {
     pub sort: Sort,
 }
 
-/// Most hits on one page.
-pub const MAX_LIMIT: usize = 100;
-/// Deepest page start: beyond it a user should refine the search (exports do not page).
-pub const MAX_OFFSET: usize = 10_000;
-/// Hits per page when the query does not say.
-pub const DEFAULT_LIMIT: usize = 20;
+pub use crate::paging::{DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET};
 /// Most values one filter may list.
 pub const MAX_FILTER_VALUES: usize = 200;
 

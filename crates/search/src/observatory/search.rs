@@ -13,20 +13,14 @@ use records::{Amount, Contract, Salary};
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery};
 use tantivy::schema::Field;
-use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, DocId, Order, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyDocument, Term};
 
 use super::schema::{self, Fields};
-use super::{
-    MAX_FILTER_VALUES, MAX_HISTOGRAM_MONTHS, MAX_LIMIT, MAX_OFFSET, RecordFacets, RecordHit, RecordQuery,
-    RecordResults, Sort,
-};
+use super::{MAX_FILTER_VALUES, MAX_HISTOGRAM_MONTHS, RecordFacets, RecordHit, RecordQuery, RecordResults, Sort};
 use crate::engine::Engine;
 use crate::facets::{self, FacetCount, TermCounts, compose, filter};
+use crate::snippet::{Highlighter, SNIPPET_CHARS};
 use crate::{Error, Snippet, analysis, text_query};
-
-/// Longest snippet, in characters.
-const SNIPPET_CHARS: usize = 200;
 
 /// The filterable dimensions, in the order of [`RecordFacets`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -138,15 +132,7 @@ fn period(query: &RecordQuery) -> Result<(Option<u64>, Option<u64>), Error> {
 }
 
 fn check(query: &RecordQuery) -> Result<(), Error> {
-    if query.limit > MAX_LIMIT {
-        return Err(Error::InvalidQuery(format!("{} résultats par page demandés : au plus {MAX_LIMIT}", query.limit)));
-    }
-    if query.offset > MAX_OFFSET {
-        return Err(Error::InvalidQuery(format!(
-            "page commençant au résultat {} : au plus {MAX_OFFSET}, précisez plutôt la recherche",
-            query.offset
-        )));
-    }
+    crate::paging::check(query.offset, query.limit)?;
     for dimension in Dimension::ALL {
         let n_values = dimension.selected(query).len();
         if n_values > MAX_FILTER_VALUES {
@@ -376,42 +362,19 @@ fn hits(
     terms: &[String],
     page: Vec<(f32, DocAddress)>,
 ) -> Result<Vec<RecordHit>, Error> {
-    let generators = if terms.is_empty() || page.is_empty() {
-        None
-    } else {
-        let generator = |field| -> Result<SnippetGenerator, Error> {
-            let mut generator = SnippetGenerator::create(searcher, words, field)
-                .map_err(Error::engine("la préparation des extraits"))?;
-            generator.set_max_num_chars(SNIPPET_CHARS);
-            Ok(generator)
-        };
-        Some((generator(fields.description)?, generator(fields.details)?))
-    };
+    // No generators for an empty page: preparing them reads the terms' statistics.
+    let has_words = !terms.is_empty() && !page.is_empty();
+    let highlighter = Highlighter::new(searcher, words, has_words, fields.description, fields.details)?;
     let mut hits = Vec::with_capacity(page.len());
     for (score, address) in page {
         let document: TantivyDocument = searcher.doc(address).map_err(Error::engine("la lecture d'un document"))?;
         let excerpt = schema::first_text(&document, fields.excerpt);
         let details = schema::first_text(&document, fields.details);
-        // Records without description (funding events, datasets) show their details.
+        // Records without description (funding events, datasets) show their details. The
+        // description's generator scores the description's terms; it runs over the stored
+        // excerpt, so a word found only further in the description marks nothing here.
         let leading = if excerpt.is_empty() { &details } else { &excerpt };
-        let snippet = match &generators {
-            None => Snippet::leading(leading, SNIPPET_CHARS),
-            Some((in_description, in_details)) => {
-                // The description generator scores the description's terms; it runs over the stored
-                // excerpt, so a word found only further in the description marks nothing here.
-                let found = in_description.snippet(&excerpt);
-                if !found.highlighted().is_empty() {
-                    Snippet::from_engine(&found, &excerpt)
-                } else {
-                    let found = in_details.snippet(&details);
-                    if found.highlighted().is_empty() {
-                        Snippet::leading(leading, SNIPPET_CHARS)
-                    } else {
-                        Snippet::from_engine(&found, &details)
-                    }
-                }
-            }
-        };
+        let snippet = Highlighter::snippet(highlighter.as_ref(), &excerpt, || details.clone(), leading);
         hits.push(hit_of(&document, fields, score, snippet));
     }
     Ok(hits)

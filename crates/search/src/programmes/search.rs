@@ -12,17 +12,14 @@ use tantivy::collector::sort_key::{SortBySimilarityScore, SortByString};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::Query;
 use tantivy::schema::Field;
-use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument};
 
 use super::schema::{self, Fields};
-use super::{MAX_LIMIT, MAX_OFFSET, ProgrammeFacets, ProgrammeHit, ProgrammeQuery, ProgrammeResults, Sort};
+use super::{ProgrammeFacets, ProgrammeHit, ProgrammeQuery, ProgrammeResults, Sort};
 use crate::engine::Engine;
 use crate::facets::{self, FALSE, TRUE, TermCounts, compose, filter};
-use crate::{Error, Snippet, analysis, text_query};
-
-/// Longest snippet, in characters.
-const SNIPPET_CHARS: usize = 200;
+use crate::snippet::Highlighter;
+use crate::{Error, analysis, text_query};
 
 /// The filterable dimensions, in the order of [`ProgrammeFacets`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,15 +94,7 @@ impl Dimension {
 }
 
 fn check(query: &ProgrammeQuery) -> Result<(), Error> {
-    if query.limit > MAX_LIMIT {
-        return Err(Error::InvalidQuery(format!("{} résultats par page demandés : au plus {MAX_LIMIT}", query.limit)));
-    }
-    if query.offset > MAX_OFFSET {
-        return Err(Error::InvalidQuery(format!(
-            "page commençant au résultat {} : au plus {MAX_OFFSET}, précisez plutôt la recherche",
-            query.offset
-        )));
-    }
+    crate::paging::check(query.offset, query.limit)?;
     if let Some(competence) = &query.competence
         && !(1..=4).contains(&competence.min_level)
     {
@@ -199,38 +188,17 @@ fn hits(
     query: &ProgrammeQuery,
     page: Vec<(f32, DocAddress)>,
 ) -> Result<Vec<ProgrammeHit>, Error> {
-    let generators = if terms.is_empty() {
-        None
-    } else {
-        let generator = |field| -> Result<SnippetGenerator, Error> {
-            let mut generator = SnippetGenerator::create(searcher, words, field)
-                .map_err(Error::engine("la préparation des extraits"))?;
-            generator.set_max_num_chars(SNIPPET_CHARS);
-            Ok(generator)
-        };
-        Some((generator(fields.description)?, generator(fields.units)?))
-    };
+    let highlighter = Highlighter::new(searcher, words, !terms.is_empty(), fields.description, fields.units)?;
     let mut hits = Vec::with_capacity(page.len());
     for (score, address) in page {
         let document: TantivyDocument = searcher.doc(address).map_err(Error::engine("la lecture d'un document"))?;
         let description = schema::first_text(&document, fields.description);
-        let snippet = match &generators {
-            None => Snippet::leading(&description, SNIPPET_CHARS),
-            Some((in_description, in_units)) => {
-                let found = in_description.snippet(&description);
-                if !found.highlighted().is_empty() {
-                    Snippet::from_engine(&found, &description)
-                } else {
-                    let units = schema::all_text(&document, fields.units).join(" · ");
-                    let found = in_units.snippet(&units);
-                    if found.highlighted().is_empty() {
-                        Snippet::leading(&description, SNIPPET_CHARS)
-                    } else {
-                        Snippet::from_engine(&found, &units)
-                    }
-                }
-            }
-        };
+        let snippet = Highlighter::snippet(
+            highlighter.as_ref(),
+            &description,
+            || schema::all_text(&document, fields.units).join(" · "),
+            &description,
+        );
         hits.push(ProgrammeHit {
             id: schema::first_text(&document, fields.id),
             score,
