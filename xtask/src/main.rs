@@ -24,11 +24,12 @@ Tâches :
           collecte et extrait les pages du web de démonstration (serveur local, sans délai de
           politesse) avec socle puis avec Scrapy, dans le même passage ; affiche les pages par
           seconde de chacun et le rapport
-  bench observatory [--postings N] [--requetes N]
+  bench observatory [--postings N] [--requetes N] [--indicateurs N]
           écrit N offres synthétiques (1000000 par défaut) dans l'entrepôt Parquet et l'index,
           puis mesure la recherche (médiane, 95e centile) face à SQLite FTS5 et les indicateurs
-          avec polars face à pandas, dans le même passage ; affiche chaque mesure, son objectif
-          et les rapports
+          avec polars face à pandas, dans le même passage (--indicateurs 10000000 : les
+          indicateurs sur un entrepôt à part de 10 millions d'offres) ; affiche chaque mesure,
+          son objectif et les rapports
   env     affiche les variables d'environnement que les tests utilisent (à évaluer dans un shell)
   datasets check [--fix-checksums]
           vérifie chaque dossier de datasets/ : dataset.toml, sommes sha256, en-têtes, types
