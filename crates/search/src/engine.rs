@@ -32,6 +32,9 @@ const ENGINE_DIR: &str = "tantivy";
 /// registry-sized corpora and leaves the machine's other cores to the web server.
 const WRITER_MEMORY_BYTES: usize = 32 * 1024 * 1024;
 
+/// Most threads one search spreads its segments over (one per core up to this).
+const MAX_SEARCH_THREADS: usize = 8;
+
 /// What to do when the folder holds an index that cannot be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum IfUnreadable {
@@ -183,9 +186,17 @@ impl Engine {
         Engine::start(index, Some(dir.to_owned()))
     }
 
-    /// Registers the analysers, takes the writer's lock and opens a reader.
-    fn start(index: Index, location: Option<PathBuf>) -> Result<Engine, Unusable> {
+    /// Registers the analysers, gives searches a thread per core (segments are searched in
+    /// parallel: a query matching most of a million records answers about twice as fast on two
+    /// cores), takes the writer's lock and opens a reader.
+    fn start(mut index: Index, location: Option<PathBuf>) -> Result<Engine, Unusable> {
         analysis::register(&index);
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(MAX_SEARCH_THREADS);
+        // A pool that cannot start (no thread left) keeps the default single-threaded executor:
+        // slower searches, never an index treated as broken.
+        if threads > 1 {
+            let _ = index.set_multithread_executor(threads);
+        }
         let writer = index.writer_with_num_threads(1, WRITER_MEMORY_BYTES).map_err(|error| match error {
             TantivyError::LockFailure(LockError::LockBusy, _) => {
                 Unusable::Fatal(Error::Locked { path: location.clone().unwrap_or_default() })
