@@ -805,6 +805,168 @@ pub(crate) fn bar_chart(spec: &ChartSpec<'_>, bars: &[(String, f64)]) -> String 
     document(spec, KIND, "img", &desc, WIDTH, height, &content)
 }
 
+/// One row of a paired bar chart: its label and its two values (left side, right side).
+pub(crate) struct PairedRow {
+    pub label: String,
+    pub left: f64,
+    pub right: f64,
+}
+
+/// Two bar charts back to back on one scale, the labels on the left: for each row a bar growing
+/// leftwards from the centre (`left_title`, first palette colour after the main one) and one
+/// growing rightwards (`right_title`, the main colour), each with its value at its end. Reads
+/// like a population pyramid: where one side outgrows the other shows at a glance. Missing
+/// values are written « n.d. ».
+pub(crate) fn paired_bar_chart(
+    spec: &ChartSpec<'_>,
+    left_title: &str,
+    right_title: &str,
+    rows: &[PairedRow],
+) -> String {
+    const KIND: &str = "graphique-paires";
+    let values = || rows.iter().flat_map(|row| [row.left, row.right]).filter(|value| value.is_finite());
+    if values().next().is_none() {
+        return empty_chart(spec, KIND, &[]);
+    }
+    let decimals = decimals_for(values());
+    let ticks = nice_ticks(0.0, values().fold(0.0, f64::max), 3, decimals == 0);
+    let high = *ticks.values.last().unwrap_or(&1.0);
+    let (left_colour, right_colour) = (PALETTE[1], PALETTE[0]);
+
+    let (mut content, mut y) = title_block(spec, WIDTH);
+    let label_width =
+        rows.iter().map(|row| text_width(row.label.trim(), LABEL_SIZE)).fold(0.0, f64::max).min(WIDTH * 0.3);
+    let widest_value = values()
+        .map(|value| text_width(&value_label(value, decimals, spec.unit), TICK_SIZE))
+        .fold(text_width("n.d.", TICK_SIZE), f64::max);
+    let plot_left = PADDING + label_width + 10.0 + widest_value + 6.0;
+    let plot_right = WIDTH - PADDING - widest_value - 6.0;
+    let centre = (plot_left + plot_right) / 2.0;
+    let half = (plot_right - plot_left) / 2.0 - 3.0;
+    let length = |value: f64| value.max(0.0) / high * half;
+
+    // The two sides' titles, each over its half, with a colour key.
+    y += LABEL_SIZE;
+    for (title, colour, anchor_x, anchor, key_x) in [
+        (left_title, left_colour, centre - 6.0, "end", centre - 6.0 - text_width(left_title, LABEL_SIZE) - 16.0),
+        (right_title, right_colour, centre + 22.0, "start", centre + 6.0),
+    ] {
+        let _ = write!(
+            content,
+            r#"<rect class="graphique-cle" x="{}" y="{}" width="12" height="12" fill="{colour}"/>"#,
+            coordinate(key_x),
+            coordinate(y - 10.5)
+        );
+        text(
+            &mut content,
+            anchor_x,
+            y,
+            TextStyle { size: LABEL_SIZE, fill: TEXT, anchor, class: "graphique-axe-titre" },
+            title,
+        );
+    }
+    y += 12.0;
+    let row_height = 26.0;
+    let bar_height = 16.0;
+    let plot_top = y;
+    let plot_bottom = plot_top + row_height * rows.len() as f64;
+
+    for value in &ticks.values {
+        for x in [centre - 3.0 - length(*value), centre + 3.0 + length(*value)] {
+            let (class, stroke) = if *value == 0.0 { ("graphique-zero", AXIS) } else { ("graphique-grille", GRID) };
+            let _ = write!(
+                content,
+                r#"<line class="{class}" x1="{x}" x2="{x}" y1="{}" y2="{}" stroke="{stroke}" stroke-width="1"/>"#,
+                coordinate(plot_top),
+                coordinate(plot_bottom),
+                x = coordinate(x)
+            );
+            text(
+                &mut content,
+                x,
+                plot_bottom + 18.0,
+                TextStyle { size: TICK_SIZE, fill: TEXT_MUTED, anchor: "middle", class: "graphique-graduation" },
+                &format_number(*value, ticks.decimals),
+            );
+        }
+    }
+
+    for (index, row) in rows.iter().enumerate() {
+        let middle = plot_top + (index as f64 + 0.5) * row_height;
+        let baseline = middle + TICK_SIZE * 0.35;
+        let (shown, _) = truncate(&row.label, label_width, LABEL_SIZE);
+        let tooltip = format!(
+            "{} : {} {}, {} {}",
+            row.label.trim(),
+            left_title.to_lowercase(),
+            value_text(row.left, decimals, spec.unit),
+            right_title.to_lowercase(),
+            value_text(row.right, decimals, spec.unit)
+        );
+        let _ = write!(content, r#"<g class="graphique-paire"><title>{}</title>"#, escape(&tooltip));
+        text(
+            &mut content,
+            PADDING + label_width,
+            middle + LABEL_SIZE * 0.35,
+            TextStyle { size: LABEL_SIZE, fill: TEXT, anchor: "end", class: "graphique-etiquette" },
+            &shown,
+        );
+        for (value, colour, left_side) in [(row.left, left_colour, true), (row.right, right_colour, false)] {
+            let width = if value.is_finite() { length(value) } else { 0.0 };
+            let x = if left_side { centre - 3.0 - width } else { centre + 3.0 };
+            if value.is_finite() && width > 0.0 {
+                let _ = write!(
+                    content,
+                    r#"<rect class="graphique-rect" x="{}" y="{}" width="{}" height="{bar_height}" fill="{colour}"/>"#,
+                    coordinate(x),
+                    coordinate(middle - bar_height / 2.0),
+                    coordinate(width.max(1.0))
+                );
+            }
+            let (value_x, anchor) = if left_side { (x - 4.0, "end") } else { (x + width + 4.0, "start") };
+            text(
+                &mut content,
+                value_x,
+                baseline,
+                TextStyle { size: TICK_SIZE, fill: TEXT, anchor, class: "graphique-valeur" },
+                &if value.is_finite() { value_label(value, decimals, spec.unit) } else { "n.d.".to_owned() },
+            );
+        }
+        content.push_str("</g>");
+    }
+    text(
+        &mut content,
+        centre,
+        plot_bottom + 40.0,
+        TextStyle { size: LABEL_SIZE, fill: TEXT_MUTED, anchor: "middle", class: "graphique-axe-titre" },
+        &value_axis_label(spec),
+    );
+    let (source, height) = source_block(&[spec.source], WIDTH, plot_bottom + 50.0);
+    content.push_str(&source);
+    let widest = rows
+        .iter()
+        .filter(|row| row.left.is_finite() && row.right.is_finite())
+        .max_by(|a, b| (a.left - a.right).abs().total_cmp(&(b.left - b.right).abs()));
+    let desc = match widest {
+        Some(row) => format!(
+            "{} lignes, {} à gauche et {} à droite ; l'écart le plus grand est pour {} : {} contre {}.",
+            rows.len(),
+            left_title.to_lowercase(),
+            right_title.to_lowercase(),
+            row.label.trim(),
+            value_text(row.left, decimals, spec.unit),
+            value_text(row.right, decimals, spec.unit)
+        ),
+        None => format!(
+            "{} lignes, {} à gauche et {} à droite.",
+            rows.len(),
+            left_title.to_lowercase(),
+            right_title.to_lowercase()
+        ),
+    };
+    document(spec, KIND, "img", &desc, WIDTH, height, &content)
+}
+
 /// One sentence saying what a bar or column chart shows: how many categories, the largest one.
 fn describe_categories(spec: &ChartSpec<'_>, items: &[(String, f64)], decimals: usize, noun: &str) -> String {
     let Some((label, value)) = maximum(items.iter().map(|(label, value)| (label.trim(), *value))) else {
@@ -1042,6 +1204,12 @@ pub(super) mod tests {
             column_chart(&hostile_spec, &bars),
             line_chart(&hostile_spec, &series),
             bar_chart(&hostile_spec, &[]),
+            paired_bar_chart(
+                &hostile_spec,
+                HOSTILE,
+                HOSTILE,
+                &[PairedRow { label: HOSTILE.to_owned(), left: 2.0, right: 1.0 }],
+            ),
         ] {
             let document = check_document(&svg);
             let title = document.descendants().find(|node| node.has_tag_name("title")).unwrap();
@@ -1061,12 +1229,55 @@ pub(super) mod tests {
             bar_chart(&spec("vide"), &all_missing),
             column_chart(&spec("vide"), &[]),
             column_chart(&spec("vide"), &all_missing),
+            paired_bar_chart(&spec("vide"), "gauche", "droite", &[]),
+            paired_bar_chart(
+                &spec("vide"),
+                "gauche",
+                "droite",
+                &[PairedRow { label: "a".to_owned(), left: f64::NAN, right: f64::NAN }],
+            ),
         ] {
             let document = check_document(&svg);
             assert!(texts(&document).contains(&NO_DATA), "{svg}");
             assert_eq!(desc(&document), NO_DATA);
             assert!(texts(&document).iter().any(|text| text.starts_with("Source :")));
         }
+    }
+
+    #[test]
+    fn paired_bars_grow_from_the_centre_on_one_scale() {
+        let rows = [
+            PairedRow { label: "Apprentissage automatique".to_owned(), left: 40.0, right: 10.0 },
+            PairedRow { label: "Statistique".to_owned(), left: 20.0, right: 20.0 },
+            PairedRow { label: "Éthique".to_owned(), left: 0.0, right: 25.0 },
+            PairedRow { label: "Sans formation connue".to_owned(), left: 5.0, right: f64::NAN },
+        ];
+        let svg = paired_bar_chart(&ChartSpec { unit: "%", ..spec("paires") }, "Demande", "Offre", &rows);
+        let document = check_document(&svg);
+        let rects: Vec<(f64, f64)> = document
+            .descendants()
+            .filter(|node| node.attribute("class") == Some("graphique-rect"))
+            .map(|node| {
+                let number = |name| node.attribute(name).unwrap().parse::<f64>().unwrap();
+                (number("x"), number("width"))
+            })
+            .collect();
+        // No bar for a zero or a missing value: 2 + 2 + 1 + 1.
+        assert_eq!(rects.len(), 6, "{svg}");
+        let (demand, supply) = (rects[0], rects[1]);
+        // The left bar ends where the right one starts, 6 units apart, and 40 is 4 × 10.
+        assert!((demand.0 + demand.1 + 6.0 - supply.0).abs() < 0.02, "{rects:?}");
+        assert!((demand.1 - 4.0 * supply.1).abs() < 0.05, "{rects:?}");
+        // Equal values draw equal bars.
+        assert!((rects[2].1 - rects[3].1).abs() < 0.02, "{rects:?}");
+        let all = texts(&document);
+        assert!(all.contains(&"n.d."), "{all:?}");
+        assert!(all.contains(&"Apprentissage automatique"));
+        assert_eq!(
+            desc(&document),
+            "4 lignes, demande à gauche et offre à droite ; l'écart le plus grand est pour Apprentissage \
+             automatique : 40\u{A0}% contre 10\u{A0}%."
+        );
     }
 
     #[test]

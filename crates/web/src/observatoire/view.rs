@@ -6,7 +6,7 @@ use records::Contract;
 use search::observatory::RecordHit;
 use skills::Referentiel;
 
-use super::chart::{self, ChartSpec, Series};
+use super::chart::{self, ChartSpec, PairedRow, Series};
 use super::export::FORMATS;
 use super::map;
 use super::params::Params;
@@ -130,6 +130,34 @@ fn value_column(table: &Table) -> Option<usize> {
     })
 }
 
+/// The [`MAX_BARS`] competences of a supply-and-demand table with the widest gap (by the absolute
+/// value of its index), ordered by the index, demand first: share of postings and share of
+/// programmes.
+fn widest_gaps(table: &Table, labels: Option<usize>) -> Vec<PairedRow> {
+    let (Some(labels), Some(gap), Some(demand), Some(supply)) =
+        (labels, table.column("indice_ecart"), table.column("part_offres"), table.column("part_programmes"))
+    else {
+        return Vec::new();
+    };
+    let number = |row: &[Cell], column: usize| row.get(column).and_then(cell_number).unwrap_or(f64::NAN);
+    let mut rows: Vec<(f64, PairedRow)> = table
+        .rows
+        .iter()
+        .filter_map(|row| {
+            let gap = row.get(gap).and_then(cell_number)?;
+            let label = match row.get(labels)? {
+                Cell::Text(text) => text.clone(),
+                other => format_cell(other, 0),
+            };
+            Some((gap, PairedRow { label, left: number(row, demand), right: number(row, supply) }))
+        })
+        .collect();
+    rows.sort_by(|a, b| b.0.abs().total_cmp(&a.0.abs()));
+    rows.truncate(MAX_BARS);
+    rows.sort_by(|a, b| b.0.total_cmp(&a.0));
+    rows.into_iter().map(|(_, row)| row).collect()
+}
+
 impl IndicatorView {
     /// Draws `table` as its definition says, on a page at `path` with `params`.
     pub(crate) fn new(definition: &Definition, table: &Table, params: &Params, path: &str) -> IndicatorView {
@@ -167,13 +195,14 @@ impl IndicatorView {
                 .collect()
         };
         let svg = match definition.chart {
-            // The supply-and-demand table lists every competence; its chart shows the widest gaps.
+            // The supply-and-demand table lists every competence; its chart sets demand and
+            // supply back to back for the widest gaps, from the most under-taught competence to
+            // the most over-taught one.
             ChartKind::Table if table.column("indice_ecart").is_some() => {
-                let mut gaps = points(usize::MAX);
-                gaps.sort_by(|a, b| b.1.total_cmp(&a.1));
-                gaps.truncate(MAX_BARS);
-                let title = format!("{} : les {} écarts les plus forts", definition.title, gaps.len());
-                Some(chart::bar_chart(&ChartSpec { title: &title, ..spec }, &gaps))
+                let rows = widest_gaps(table, labels);
+                let title = format!("{} : les {} écarts les plus forts", definition.title, rows.len());
+                let spec = ChartSpec { title: &title, y_label: "Part", ..spec };
+                Some(chart::paired_bar_chart(&spec, "Demande : part des offres", "Offre : part des formations", &rows))
             }
             ChartKind::Table => None,
             ChartKind::Line => {
