@@ -273,6 +273,8 @@ async fn supply_and_demand_lists_every_competence_with_both_sides_and_the_gap() 
     assert_eq!(row("DS.INF.01")["indice_ecart"].as_f64(), Some(1.0));
     let page = client.get("/observatoire/competences").await;
     assert!(page.body.contains("Indice d") || page.body.contains("indice d"), "la colonne de l'indice");
+    // The widest gaps drawn as paired bars, demand and supply side by side.
+    assert!(page.body.contains("graphique-paires") && page.body.contains("Offre : part des formations"));
 }
 
 #[tokio::test]

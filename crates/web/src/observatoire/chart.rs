@@ -188,12 +188,14 @@ pub(super) fn truncate(text: &str, max_width: f64, font_size: f64) -> (String, b
     (format!("{}…", kept.trim_end()), true)
 }
 
-/// Splits a text into lines that fit in `max_width`, at spaces; past `max_lines` the last line is
+/// Splits a text into lines that fit in `max_width`, at breaking spaces (never at the no-break
+/// spaces French puts before « : », « ; » and inside numbers); past `max_lines` the last line is
 /// truncated with « … ».
 pub(super) fn wrap(text: &str, max_width: f64, font_size: f64, max_lines: usize) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut current = String::new();
-    for word in text.split_whitespace() {
+    let breaking = |ch: char| ch.is_whitespace() && !matches!(ch, NO_BREAK_SPACE | THIN_SPACE | '\u{2007}');
+    for word in text.split(breaking).filter(|word| !word.is_empty()) {
         let candidate = if current.is_empty() { word.to_owned() } else { format!("{current} {word}") };
         if current.is_empty() || text_width(&candidate, font_size) <= max_width {
             current = candidate;
@@ -310,7 +312,9 @@ pub(super) fn text(out: &mut String, x: f64, y: f64, style: TextStyle<'_>, conte
 pub(super) fn title_block(spec: &ChartSpec<'_>, width: f64) -> (String, f64) {
     let mut out = String::new();
     let mut y = PADDING;
-    for line in wrap(spec.title, width - 2.0 * PADDING, TITLE_SIZE, 2) {
+    // Bold glyphs are wider than the regular ones `text_width` measures (a fifth in DejaVu Sans,
+    // the fallback of many Linux systems).
+    for line in wrap(spec.title, (width - 2.0 * PADDING) / 1.2, TITLE_SIZE, 2) {
         y += TITLE_SIZE * 1.25;
         let _ = write!(
             out,
@@ -845,10 +849,11 @@ pub(crate) fn paired_bar_chart(
     let half = (plot_right - plot_left) / 2.0 - 3.0;
     let length = |value: f64| value.max(0.0) / high * half;
 
-    // The two sides' titles, each over its half, with a colour key.
+    // The two sides' titles, each over its half, with its colour key next to the centre line
+    // (placed without measuring the text, whose width depends on the reader's font).
     y += LABEL_SIZE;
     for (title, colour, anchor_x, anchor, key_x) in [
-        (left_title, left_colour, centre - 6.0, "end", centre - 6.0 - text_width(left_title, LABEL_SIZE) - 16.0),
+        (left_title, left_colour, centre - 22.0, "end", centre - 18.0),
         (right_title, right_colour, centre + 22.0, "start", centre + 6.0),
     ] {
         let _ = write!(
@@ -881,6 +886,14 @@ pub(crate) fn paired_bar_chart(
                 coordinate(plot_bottom),
                 x = coordinate(x)
             );
+        }
+        // Zero is written once, under the centre; the other ticks under both sides.
+        let places = if *value == 0.0 {
+            vec![centre]
+        } else {
+            vec![centre - 3.0 - length(*value), centre + 3.0 + length(*value)]
+        };
+        for x in places {
             text(
                 &mut content,
                 x,
@@ -1178,6 +1191,17 @@ pub(super) mod tests {
         let negative = nice_ticks(-12.0, 30.0, 5, true);
         assert!(negative.values[0] <= -12.0 && negative.values.contains(&0.0));
         assert_eq!(nice_ticks(0.0, 1.0, 4, false).decimals, 2);
+    }
+
+    #[test]
+    fn titles_wrap_at_spaces_but_never_before_a_french_colon() {
+        let title = "Compétences demandées et enseignées\u{A0}: les 15 écarts";
+        for width in [120.0, 200.0, 260.0, 320.0] {
+            let lines = wrap(title, width, 13.0, 4);
+            assert!(lines.iter().all(|line| !line.starts_with(':')), "{width} : {lines:?}");
+            assert_eq!(lines.join(" "), title, "{width}");
+        }
+        assert_eq!(wrap("un deux", 1000.0, 13.0, 2), ["un deux"]);
     }
 
     #[test]

@@ -132,7 +132,7 @@ fn value_column(table: &Table) -> Option<usize> {
 
 /// The [`MAX_BARS`] competences of a supply-and-demand table with the widest gap (by the absolute
 /// value of its index), ordered by the index, demand first: share of postings and share of
-/// programmes.
+/// programmes. Competences with neither postings nor programmes are left out.
 fn widest_gaps(table: &Table, labels: Option<usize>) -> Vec<PairedRow> {
     let (Some(labels), Some(gap), Some(demand), Some(supply)) =
         (labels, table.column("indice_ecart"), table.column("part_offres"), table.column("part_programmes"))
@@ -149,7 +149,9 @@ fn widest_gaps(table: &Table, labels: Option<usize>) -> Vec<PairedRow> {
                 Cell::Text(text) => text.clone(),
                 other => format_cell(other, 0),
             };
-            Some((gap, PairedRow { label, left: number(row, demand), right: number(row, supply) }))
+            let (left, right) = (number(row, demand), number(row, supply));
+            // A competence neither demanded nor taught has no gap to show.
+            (left > 0.0 || right > 0.0).then_some((gap, PairedRow { label, left, right }))
         })
         .collect();
     rows.sort_by(|a, b| b.0.abs().total_cmp(&a.0.abs()));
@@ -200,7 +202,7 @@ impl IndicatorView {
             // the most over-taught one.
             ChartKind::Table if table.column("indice_ecart").is_some() => {
                 let rows = widest_gaps(table, labels);
-                let title = format!("{} : les {} écarts les plus forts", definition.title, rows.len());
+                let title = format!("{}\u{A0}: les {} écarts les plus forts", definition.title, rows.len());
                 let spec = ChartSpec { title: &title, y_label: "Part", ..spec };
                 Some(chart::paired_bar_chart(&spec, "Demande : part des offres", "Offre : part des formations", &rows))
             }
