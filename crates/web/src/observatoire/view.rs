@@ -130,9 +130,10 @@ fn value_column(table: &Table) -> Option<usize> {
     })
 }
 
-/// The [`MAX_BARS`] competences of a supply-and-demand table with the widest gap (by the absolute
-/// value of its index), ordered by the index, demand first: share of postings and share of
-/// programmes. Competences with neither postings nor programmes are left out.
+/// At most [`MAX_BARS`] competences of a supply-and-demand table with the widest gaps, ordered by
+/// the index from the most demanded-but-untaught down to the most taught-but-undemanded: share of
+/// postings and share of programmes. Competences with neither postings nor programmes and those
+/// with no gap are left out.
 fn widest_gaps(table: &Table, labels: Option<usize>) -> Vec<PairedRow> {
     let (Some(labels), Some(gap), Some(demand), Some(supply)) =
         (labels, table.column("indice_ecart"), table.column("part_offres"), table.column("part_programmes"))
@@ -151,13 +152,22 @@ fn widest_gaps(table: &Table, labels: Option<usize>) -> Vec<PairedRow> {
             };
             let (left, right) = (number(row, demand), number(row, supply));
             // A competence neither demanded nor taught has no gap to show.
-            (left > 0.0 || right > 0.0).then_some((gap, PairedRow { label, left, right }))
+            (gap != 0.0 && (left > 0.0 || right > 0.0)).then_some((gap, PairedRow { label, left, right }))
         })
         .collect();
-    rows.sort_by(|a, b| b.0.abs().total_cmp(&a.0.abs()));
-    rows.truncate(MAX_BARS);
+    // Both ends: the most under-taught (highest index) and the most over-taught (lowest), half
+    // each when both exist, so that one direction never hides the other.
     rows.sort_by(|a, b| b.0.total_cmp(&a.0));
-    rows.into_iter().map(|(_, row)| row).collect()
+    let positive = rows.iter().filter(|(gap, _)| *gap > 0.0).count();
+    let negative = rows.iter().filter(|(gap, _)| *gap < 0.0).count();
+    let from_top = positive.min(MAX_BARS.div_ceil(2).max(MAX_BARS.saturating_sub(negative)));
+    let from_bottom = negative.min(MAX_BARS - from_top);
+    let bottom_start = rows.len() - from_bottom;
+    rows.into_iter()
+        .enumerate()
+        .filter(|(index, _)| *index < from_top || *index >= bottom_start)
+        .map(|(_, (_, row))| row)
+        .collect()
 }
 
 impl IndicatorView {
@@ -202,7 +212,8 @@ impl IndicatorView {
             // the most over-taught one.
             ChartKind::Table if table.column("indice_ecart").is_some() => {
                 let rows = widest_gaps(table, labels);
-                let title = format!("{}\u{A0}: les {} écarts les plus forts", definition.title, rows.len());
+                let title =
+                    format!("{}\u{A0}: les {} écarts les plus forts, dans les deux sens", definition.title, rows.len());
                 let spec = ChartSpec { title: &title, y_label: "Part", ..spec };
                 Some(chart::paired_bar_chart(&spec, "Demande : part des offres", "Offre : part des formations", &rows))
             }
@@ -376,5 +387,33 @@ mod tests {
         assert_eq!(value_column(&table), Some(2));
         assert_eq!(format_cell(&Cell::Float(0.1234), 3), "0,123");
         assert_eq!(format_cell(&Cell::Null, 0), "—");
+    }
+
+    #[test]
+    fn the_widest_gaps_are_taken_from_both_ends() {
+        let column = |name: &str| indicators::Column { name: name.into(), label: name.into(), unit: None };
+        // 20 competences: gaps from 0.9 down to −1.0 by 0.1, one with no data, one with no gap.
+        let mut rows: Vec<Vec<Cell>> = (0..20)
+            .map(|n| {
+                let gap = 0.9 - 0.1 * f64::from(n);
+                vec![Cell::Text(format!("C{n:02}")), Cell::Float(10.0), Cell::Float(20.0), Cell::Float(gap)]
+            })
+            .collect();
+        rows.push(vec![Cell::Text("vide".into()), Cell::Float(0.0), Cell::Float(0.0), Cell::Float(0.0)]);
+        let table = Table {
+            columns: vec![
+                column("competence"),
+                column("part_offres"),
+                column("part_programmes"),
+                column("indice_ecart"),
+            ],
+            rows,
+            problems: Vec::new(),
+        };
+        let labels: Vec<String> = widest_gaps(&table, Some(0)).into_iter().map(|row| row.label).collect();
+        // Nine positive gaps (C00–C08) give their eight widest, then come the seven most negative.
+        assert_eq!(labels.len(), MAX_BARS);
+        assert_eq!(labels[..8], ["C00", "C01", "C02", "C03", "C04", "C05", "C06", "C07"]);
+        assert_eq!(labels[8..], ["C13", "C14", "C15", "C16", "C17", "C18", "C19"]);
     }
 }
