@@ -465,6 +465,19 @@ fn value_axis(content: &mut String, spec: &ChartSpec<'_>, ticks: &Ticks, y: f64,
     ValueAxis { plot_bottom: y + gap + PLOT_HEIGHT, widest_tick }
 }
 
+/// The vertical grid line of a horizontal value axis at `x` (the zero line darker), from `top`
+/// to `bottom`; shared by the bar and paired bar charts.
+fn grid_line_vertical(out: &mut String, value: f64, x: f64, top: f64, bottom: f64) {
+    let (class, stroke) = if value == 0.0 { ("graphique-zero", AXIS) } else { ("graphique-grille", GRID) };
+    let _ = write!(
+        out,
+        r#"<line class="{class}" x1="{x}" x2="{x}" y1="{}" y2="{}" stroke="{stroke}" stroke-width="1"/>"#,
+        coordinate(top),
+        coordinate(bottom),
+        x = coordinate(x)
+    );
+}
+
 /// Horizontal grid lines and tick labels of a vertical value axis.
 fn value_grid_horizontal(out: &mut String, ticks: &Ticks, left: f64, right: f64, y_of: &dyn Fn(f64) -> f64) {
     for value in &ticks.values {
@@ -729,14 +742,7 @@ pub(crate) fn bar_chart(spec: &ChartSpec<'_>, bars: &[(String, f64)]) -> String 
 
     for value in &ticks.values {
         let x = x_of(*value);
-        let (class, stroke) = if *value == 0.0 { ("graphique-zero", AXIS) } else { ("graphique-grille", GRID) };
-        let _ = write!(
-            content,
-            r#"<line class="{class}" x1="{x}" x2="{x}" y1="{}" y2="{}" stroke="{stroke}" stroke-width="1"/>"#,
-            coordinate(plot_top),
-            coordinate(plot_bottom),
-            x = coordinate(x)
-        );
+        grid_line_vertical(&mut content, *value, x, plot_top, plot_bottom);
         let label = format_number(*value, ticks.decimals);
         text(
             &mut content,
@@ -878,14 +884,7 @@ pub(crate) fn paired_bar_chart(
 
     for value in &ticks.values {
         for x in [centre - 3.0 - length(*value), centre + 3.0 + length(*value)] {
-            let (class, stroke) = if *value == 0.0 { ("graphique-zero", AXIS) } else { ("graphique-grille", GRID) };
-            let _ = write!(
-                content,
-                r#"<line class="{class}" x1="{x}" x2="{x}" y1="{}" y2="{}" stroke="{stroke}" stroke-width="1"/>"#,
-                coordinate(plot_top),
-                coordinate(plot_bottom),
-                x = coordinate(x)
-            );
+            grid_line_vertical(&mut content, *value, x, plot_top, plot_bottom);
         }
         // Zero is written once, under the centre; the other ticks under both sides.
         let places = if *value == 0.0 {
