@@ -86,9 +86,18 @@ fn teaches(programme: &ProgrammeSupply, competence: &str) -> bool {
     programme.competences.iter().any(|(id, level)| id == competence && *level >= MINIMUM_LEVEL)
 }
 
+/// A number of items as a table's integer.
+fn count(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// How many of `programmes` teach `competence` at the minimum level or above.
+fn programmes_teaching(programmes: &[&ProgrammeSupply], competence: &str) -> i64 {
+    count(programmes.iter().filter(|programme| teaches(programme, competence)).count())
+}
+
 fn count_taught(items: &[super::Taught], competence: &str) -> i64 {
-    let count = items.iter().filter(|item| item.competences.iter().any(|id| id == competence)).count();
-    i64::try_from(count).unwrap_or(i64::MAX)
+    count(items.iter().filter(|item| item.competences.iter().any(|id| id == competence)).count())
 }
 
 fn common_columns() -> Vec<Column> {
@@ -117,13 +126,12 @@ fn national(
     for ((_, competence), count) in &demand.citing {
         *citing.entry(competence.as_str()).or_default() += count;
     }
-    let n_programmes = i64::try_from(programmes.len()).unwrap_or(i64::MAX);
+    let n_programmes = count(programmes.len());
     let rows = competences
         .iter()
         .map(|(competence, label)| {
             let offres = citing.get(competence.as_str()).copied().unwrap_or(0);
-            let taught = i64::try_from(programmes.iter().filter(|programme| teaches(programme, competence)).count())
-                .unwrap_or(i64::MAX);
+            let taught = programmes_teaching(programmes, competence);
             let (d, s) = (share(offres, total), share(taught, n_programmes));
             vec![
                 Cell::text(competence.as_str()),
@@ -155,13 +163,12 @@ fn regional(
     let mut rows = Vec::new();
     for region in regions {
         let total = demand.postings.get(&Some(region.to_string())).copied().unwrap_or(0);
-        let local: Vec<&&ProgrammeSupply> =
-            programmes.iter().filter(|programme| programme.region_code.as_deref() == Some(region)).collect();
-        let n_local = i64::try_from(local.len()).unwrap_or(i64::MAX);
+        let local: Vec<&ProgrammeSupply> =
+            programmes.iter().copied().filter(|programme| programme.region_code.as_deref() == Some(region)).collect();
+        let n_local = count(local.len());
         for (competence, label) in competences {
             let offres = demand.citing.get(&(Some(region.to_string()), competence.clone())).copied().unwrap_or(0);
-            let taught = i64::try_from(local.iter().filter(|programme| teaches(programme, competence)).count())
-                .unwrap_or(i64::MAX);
+            let taught = programmes_teaching(&local, competence);
             let (d, s) = (share(offres, total), share(taught, n_local));
             rows.push(vec![
                 Cell::text(region),
