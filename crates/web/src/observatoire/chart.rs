@@ -226,6 +226,18 @@ pub(super) struct Ticks {
     pub decimals: usize,
 }
 
+/// The value axis of a chart whose axis includes 0 (lines, bars, columns): the decimals the
+/// finite `values` need, round ticks from the lowest of 0 and the values to the highest, and the
+/// axis ends (the first and last tick).
+fn scale_with_zero(values: impl Iterator<Item = f64> + Clone, target: usize) -> (usize, Ticks, f64, f64) {
+    let decimals = decimals_for(values.clone());
+    let low = values.clone().fold(0.0, f64::min);
+    let high = values.fold(0.0, f64::max);
+    let ticks = nice_ticks(low, high, target, decimals == 0);
+    let (axis_low, axis_high) = (ticks.values[0], *ticks.values.last().unwrap_or(&1.0));
+    (decimals, ticks, axis_low, axis_high)
+}
+
 /// Ticks covering `[low, high]` with about `target` intervals; `whole` keeps the step at 1 or
 /// more (counts are never written 0,5).
 pub(super) fn nice_ticks(low: f64, high: f64, target: usize, whole: bool) -> Ticks {
@@ -523,11 +535,7 @@ pub(crate) fn line_chart(spec: &ChartSpec<'_>, series: &[Series<'_>]) -> String 
             }
         }
     }
-    let decimals = decimals_for(finite());
-    let low = finite().fold(0.0, f64::min);
-    let high = finite().fold(0.0, f64::max);
-    let ticks = nice_ticks(low, high, 5, decimals == 0);
-    let (axis_low, axis_high) = (ticks.values[0], *ticks.values.last().unwrap_or(&1.0));
+    let (decimals, ticks, axis_low, axis_high) = scale_with_zero(finite(), 5);
 
     let (mut content, mut y) = title_block(spec, WIDTH);
 
@@ -713,9 +721,7 @@ pub(crate) fn bar_chart(spec: &ChartSpec<'_>, bars: &[(String, f64)]) -> String 
         return empty_chart(spec, KIND, &[]);
     }
     let values = || bars.iter().map(|(_, value)| *value).filter(|value| value.is_finite());
-    let decimals = decimals_for(values());
-    let ticks = nice_ticks(values().fold(0.0, f64::min), values().fold(0.0, f64::max), 4, decimals == 0);
-    let (axis_low, axis_high) = (ticks.values[0], *ticks.values.last().unwrap_or(&1.0));
+    let (decimals, ticks, axis_low, axis_high) = scale_with_zero(values(), 4);
 
     let (mut content, mut y) = title_block(spec, WIDTH);
     let label_width =
@@ -1006,9 +1012,7 @@ pub(crate) fn column_chart(spec: &ChartSpec<'_>, columns: &[(String, f64)]) -> S
         return empty_chart(spec, KIND, &[]);
     }
     let values = || columns.iter().map(|(_, value)| *value).filter(|value| value.is_finite());
-    let decimals = decimals_for(values());
-    let ticks = nice_ticks(values().fold(0.0, f64::min), values().fold(0.0, f64::max), 5, decimals == 0);
-    let (axis_low, axis_high) = (ticks.values[0], *ticks.values.last().unwrap_or(&1.0));
+    let (decimals, ticks, axis_low, axis_high) = scale_with_zero(values(), 5);
 
     let (mut content, y) = title_block(spec, WIDTH);
     let ValueAxis { plot_bottom, widest_tick } = value_axis(&mut content, spec, &ticks, y, 18.0);
