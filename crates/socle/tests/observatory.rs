@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use support::TempDir;
 
@@ -150,14 +150,20 @@ fn a_crawl_killed_at_random_points_resumes_without_losing_or_refetching_anything
     // A fixed sequence of kill delays (no randomness in tests: the same run every time), spread
     // from the very start of a run to the middle of the pages.
     let delays_ms = [150u64, 900, 420, 1700, 60, 1200, 2600, 300];
+    // Requests in flight at once; a kill can lose at most this many answered pages.
+    const CONCURRENCY: usize = 4;
+    let concurrency = CONCURRENCY.to_string();
     let proxy = web.server.proxy_url();
+    // When each killed run started and when it was killed.
+    let mut runs = Vec::new();
     for delay in delays_ms {
+        let start = Instant::now();
         let mut child = Command::new(env!("CARGO_BIN_EXE_socle"))
             .args(["crawl", "--sources"])
             .arg(&file)
             .arg("--data-dir")
             .arg(&dir.path)
-            .args(["--proxy", &proxy, "--no-politeness"])
+            .args(["--proxy", &proxy, "--no-politeness", "--concurrency", &concurrency])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -166,6 +172,7 @@ fn a_crawl_killed_at_random_points_resumes_without_losing_or_refetching_anything
         // SIGKILL (std's kill); a run that already finished is simply reaped.
         let _ = child.kill();
         child.wait().expect("attente");
+        runs.push((start, Instant::now()));
     }
     // The last run completes.
     let report = crawl(&dir.path, &file, &proxy, &["--no-politeness"]);
@@ -182,17 +189,25 @@ fn a_crawl_killed_at_random_points_resumes_without_losing_or_refetching_anything
     assert!(missing.is_empty(), "{} project pages lost, e.g. {:?}\n{report}", missing.len(), missing.first());
     // No page that is stored was fetched again: each successful (2xx) request is for a URL
     // fetched once over all the runs.
-    let mut fetched: BTreeMap<String, usize> = BTreeMap::new();
+    let mut fetched: BTreeMap<String, Vec<Instant>> = BTreeMap::new();
     for request in web.requests().iter().filter(|request| request.status == 200 && request.path != "/robots.txt") {
-        *fetched.entry(format!("http://{}{}", request.host, request.path)).or_default() += 1;
+        fetched.entry(format!("http://{}{}", request.host, request.path)).or_default().push(request.time);
     }
-    let twice: Vec<_> = fetched.iter().filter(|(url, count)| **count > 1 && unique.contains(*url)).collect();
     // A request in flight when the process died was answered but never stored: it is the only
-    // kind of page that may be asked twice, and only once per kill.
-    assert!(twice.len() <= delays_ms.len(), "stored pages fetched again: {twice:?}");
-    for (url, count) in &twice {
-        assert_eq!(**count, 2, "{url} fetched {count} times");
+    // kind of page that may be asked twice, only once more, and a kill interrupts at most
+    // CONCURRENCY of them.
+    let mut lost_per_run = vec![0usize; runs.len()];
+    for (url, times) in fetched.iter().filter(|(url, times)| times.len() > 1 && unique.contains(*url)) {
+        assert_eq!(times.len(), 2, "{url} fetched {} times", times.len());
+        let first = times.iter().min().expect("two times");
+        let run = runs.iter().position(|(start, killed)| start <= first && first <= killed);
+        let run = run.unwrap_or_else(|| panic!("{url} fetched again although its first fetch was in no killed run"));
+        lost_per_run[run] += 1;
     }
+    assert!(
+        lost_per_run.iter().all(|lost| *lost <= CONCURRENCY),
+        "more pages fetched again than requests in flight at a kill: {lost_per_run:?} (at most {CONCURRENCY} each)"
+    );
 }
 
 #[test]
