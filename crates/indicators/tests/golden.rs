@@ -691,9 +691,10 @@ fn every_indicator_of_the_catalogue_matches_the_hand_computed_table() {
         ],
     );
     // Supply: 4 programmes; at level ≥ 2, A is taught by r1 and r4 (r2 has it at level 1),
-    // B by r1 and r3, C by r2, D by r3.
-    // Gap (d − s) / max(d, s): A (40 − 50) / 50 = −0.2; B (60 − 50) / 60 = 1/6;
-    // C (25 − 25) = 0; D (15 − 25) / 25 = −0.4; E: both 0 → 0.
+    // B by r1 and r3, C by r2, D by r3: 6 teachings. Demand: 20 postings, 28 citations.
+    // Weights: demand A 8/28, B 12/28, C 5/28, D 3/28; supply A 2/6, B 2/6, C 1/6, D 1/6.
+    // Gap (wd − ws) / max(wd, ws): A (8/28 − 1/3) / (1/3) = −1/7; B (12/28 − 1/3) / (12/28) = 2/9;
+    // C (5/28 − 1/6) / (5/28) = 1/15; D (3/28 − 1/6) / (1/6) = −5/14; E: both 0 → 0.
     run(
         "offre-demande",
         &[
@@ -703,30 +704,91 @@ fn every_indicator_of_the_catalogue_matches_the_hand_computed_table() {
             "part_offres",
             "programmes",
             "part_programmes",
+            "poids_demande",
+            "poids_offre",
             "chapitres",
             "questions",
             "indice_ecart",
         ],
         vec![
-            vec![t(A), t("Analyse de données"), i(8), f(40.0), i(2), f(50.0), i(1), i(2), f(-0.2)],
-            vec![t(B), t("Apprentissage automatique"), i(12), f(60.0), i(2), f(50.0), i(2), i(0), f(1.0 / 6.0)],
-            vec![t(C), t("Bases de données"), i(5), f(25.0), i(1), f(25.0), i(1), i(0), f(0.0)],
-            vec![t(D), t("Visualisation"), i(3), f(15.0), i(1), f(25.0), i(0), i(1), f(-0.4)],
-            vec![t(E), t("Éthique des données"), i(0), f(0.0), i(0), f(0.0), i(0), i(0), f(0.0)],
+            vec![
+                t(A),
+                t("Analyse de données"),
+                i(8),
+                f(40.0),
+                i(2),
+                f(50.0),
+                f(800.0 / 28.0),
+                f(100.0 / 3.0),
+                i(1),
+                i(2),
+                f(-1.0 / 7.0),
+            ],
+            vec![
+                t(B),
+                t("Apprentissage automatique"),
+                i(12),
+                f(60.0),
+                i(2),
+                f(50.0),
+                f(1200.0 / 28.0),
+                f(100.0 / 3.0),
+                i(2),
+                i(0),
+                f(2.0 / 9.0),
+            ],
+            vec![
+                t(C),
+                t("Bases de données"),
+                i(5),
+                f(25.0),
+                i(1),
+                f(25.0),
+                f(500.0 / 28.0),
+                f(100.0 / 6.0),
+                i(1),
+                i(0),
+                f(1.0 / 15.0),
+            ],
+            vec![
+                t(D),
+                t("Visualisation"),
+                i(3),
+                f(15.0),
+                i(1),
+                f(25.0),
+                f(300.0 / 28.0),
+                f(100.0 / 6.0),
+                i(0),
+                i(1),
+                f(-5.0 / 14.0),
+            ],
+            vec![t(E), t("Éthique des données"), i(0), f(0.0), i(0), f(0.0), f(0.0), f(0.0), i(0), i(0), f(0.0)],
         ],
     );
     // Per region: 04 has 1 posting and no programme; 11 has 9 postings and r2, r3; 53 has 3
     // postings; 84 has 6 postings and r1. r4 (no region) and o17 (no region) are left out.
-    // 11/B: d = 7/9 = 77.78 %, s = 1/2 = 50 % → (7/9 − 1/2) / (7/9) = 5/14.
-    // 11/C: d = 1/9, s = 1/2 → (1/9 − 1/2) / (1/2) = −7/9.  11/D: d = 2/9 → (2/9 − 1/2) / (1/2) = −5/9.
-    // 84/A: d = 3/6 = 50 %, s = 100 % → −0.5.
-    let region =
-        |code: &str, name: &str, competence: &str, label: &str, offres, d: f64, programmes, s: f64, gap: f64| {
-            vec![t(code), t(name), t(competence), t(label), i(offres), f(d), i(programmes), f(s), f(gap)]
-        };
+    // Shares: 11/B d = 7/9, s = 1/2; 84/A d = 3/6, s = 100 %.
+    // Weights: 11 has 14 citations (A 4, B 7, C 1, D 2) and 3 teachings (B, C, D by r2 and r3):
+    // A 4/14 vs 0 → 1; B 1/2 vs 1/3 → 1/3; C 1/14 vs 1/3 → −11/14; D 1/7 vs 1/3 → −4/7.
+    // 84 has 7 citations (A 3, B 3, C 1) and 2 teachings (A, B by r1): A and B 3/7 vs 1/2 → −1/7;
+    // C 1/7 vs 0 → 1. 04 (D 1) and 53 (A 1, B 2, C 2) have no programme: every citation → 1.
+    let region = |code: &str,
+                  name: &str,
+                  competence: &str,
+                  label: &str,
+                  offres,
+                  d: f64,
+                  programmes,
+                  s: f64,
+                  (wd, ws): (f64, f64),
+                  gap: f64| {
+        vec![t(code), t(name), t(competence), t(label), i(offres), f(d), i(programmes), f(s), f(wd), f(ws), f(gap)]
+    };
     let (aa, bb, cc, dd, ee) =
         ("Analyse de données", "Apprentissage automatique", "Bases de données", "Visualisation", "Éthique des données");
     let (re, idf, bzh, ara) = ("La Réunion", "Île-de-France", "Bretagne", "Auvergne-Rhône-Alpes");
+    let zero = (0.0, 0.0);
     run(
         "offre-demande-par-region",
         &[
@@ -738,29 +800,31 @@ fn every_indicator_of_the_catalogue_matches_the_hand_computed_table() {
             "part_offres",
             "programmes",
             "part_programmes",
+            "poids_demande",
+            "poids_offre",
             "indice_ecart",
         ],
         vec![
-            region("04", re, A, aa, 0, 0.0, 0, 0.0, 0.0),
-            region("04", re, B, bb, 0, 0.0, 0, 0.0, 0.0),
-            region("04", re, C, cc, 0, 0.0, 0, 0.0, 0.0),
-            region("04", re, D, dd, 1, 100.0, 0, 0.0, 1.0),
-            region("04", re, E, ee, 0, 0.0, 0, 0.0, 0.0),
-            region("11", idf, A, aa, 4, 400.0 / 9.0, 0, 0.0, 1.0),
-            region("11", idf, B, bb, 7, 700.0 / 9.0, 1, 50.0, 5.0 / 14.0),
-            region("11", idf, C, cc, 1, 100.0 / 9.0, 1, 50.0, -7.0 / 9.0),
-            region("11", idf, D, dd, 2, 200.0 / 9.0, 1, 50.0, -5.0 / 9.0),
-            region("11", idf, E, ee, 0, 0.0, 0, 0.0, 0.0),
-            region("53", bzh, A, aa, 1, 100.0 / 3.0, 0, 0.0, 1.0),
-            region("53", bzh, B, bb, 2, 200.0 / 3.0, 0, 0.0, 1.0),
-            region("53", bzh, C, cc, 2, 200.0 / 3.0, 0, 0.0, 1.0),
-            region("53", bzh, D, dd, 0, 0.0, 0, 0.0, 0.0),
-            region("53", bzh, E, ee, 0, 0.0, 0, 0.0, 0.0),
-            region("84", ara, A, aa, 3, 50.0, 1, 100.0, -0.5),
-            region("84", ara, B, bb, 3, 50.0, 1, 100.0, -0.5),
-            region("84", ara, C, cc, 1, 100.0 / 6.0, 0, 0.0, 1.0),
-            region("84", ara, D, dd, 0, 0.0, 0, 0.0, 0.0),
-            region("84", ara, E, ee, 0, 0.0, 0, 0.0, 0.0),
+            region("04", re, A, aa, 0, 0.0, 0, 0.0, zero, 0.0),
+            region("04", re, B, bb, 0, 0.0, 0, 0.0, zero, 0.0),
+            region("04", re, C, cc, 0, 0.0, 0, 0.0, zero, 0.0),
+            region("04", re, D, dd, 1, 100.0, 0, 0.0, (100.0, 0.0), 1.0),
+            region("04", re, E, ee, 0, 0.0, 0, 0.0, zero, 0.0),
+            region("11", idf, A, aa, 4, 400.0 / 9.0, 0, 0.0, (400.0 / 14.0, 0.0), 1.0),
+            region("11", idf, B, bb, 7, 700.0 / 9.0, 1, 50.0, (50.0, 100.0 / 3.0), 1.0 / 3.0),
+            region("11", idf, C, cc, 1, 100.0 / 9.0, 1, 50.0, (100.0 / 14.0, 100.0 / 3.0), -11.0 / 14.0),
+            region("11", idf, D, dd, 2, 200.0 / 9.0, 1, 50.0, (200.0 / 14.0, 100.0 / 3.0), -4.0 / 7.0),
+            region("11", idf, E, ee, 0, 0.0, 0, 0.0, zero, 0.0),
+            region("53", bzh, A, aa, 1, 100.0 / 3.0, 0, 0.0, (20.0, 0.0), 1.0),
+            region("53", bzh, B, bb, 2, 200.0 / 3.0, 0, 0.0, (40.0, 0.0), 1.0),
+            region("53", bzh, C, cc, 2, 200.0 / 3.0, 0, 0.0, (40.0, 0.0), 1.0),
+            region("53", bzh, D, dd, 0, 0.0, 0, 0.0, zero, 0.0),
+            region("53", bzh, E, ee, 0, 0.0, 0, 0.0, zero, 0.0),
+            region("84", ara, A, aa, 3, 50.0, 1, 100.0, (300.0 / 7.0, 50.0), -1.0 / 7.0),
+            region("84", ara, B, bb, 3, 50.0, 1, 100.0, (300.0 / 7.0, 50.0), -1.0 / 7.0),
+            region("84", ara, C, cc, 1, 100.0 / 6.0, 0, 0.0, (100.0 / 7.0, 0.0), 1.0),
+            region("84", ara, D, dd, 0, 0.0, 0, 0.0, zero, 0.0),
+            region("84", ara, E, ee, 0, 0.0, 0, 0.0, zero, 0.0),
         ],
     );
     let catalogue = Catalogue::builtin().unwrap();
@@ -883,7 +947,7 @@ fn an_empty_or_absent_store_gives_empty_tables() {
                 // One row per competence of the référentiel, even without any posting: taught
                 // but never demanded gives −1, neither taught nor demanded (E) gives 0.
                 assert_eq!(table.rows.len(), 5, "{id}");
-                let gaps: Vec<(&Cell, &Cell)> = table.rows.iter().map(|row| (&row[2], &row[8])).collect();
+                let gaps: Vec<(&Cell, &Cell)> = table.rows.iter().map(|row| (&row[2], &row[10])).collect();
                 assert_eq!(
                     gaps,
                     [(&i(0), &f(-1.0)), (&i(0), &f(-1.0)), (&i(0), &f(-1.0)), (&i(0), &f(-1.0)), (&i(0), &f(0.0))]
@@ -950,7 +1014,7 @@ fn the_builtin_catalogue_declares_every_indicator_with_a_method_note() {
     assert_eq!(catalogue.by_theme(Theme::Projects).count(), 3);
     assert_eq!(catalogue.by_theme(Theme::Funding).count(), 5);
     let gap = catalogue.get("offre-demande").unwrap();
-    assert!(gap.method.contains("(d − s) / max(d, s)"), "{}", gap.method);
+    assert!(gap.method.contains("(wd − ws) / max(wd, ws)"), "{}", gap.method);
     assert!(catalogue.get("salaire-par-competence").unwrap().method.contains("interpolation linéaire"));
 }
 

@@ -263,9 +263,17 @@ async fn supply_and_demand_lists_every_competence_with_both_sides_and_the_gap() 
     assert_eq!(row("DS.INF.01")["offres"], 12);
     assert_eq!(row("DS.MST.07")["offres"], 6);
     for row in rows {
-        for column in
-            ["offres", "part_offres", "programmes", "part_programmes", "chapitres", "questions", "indice_ecart"]
-        {
+        for column in [
+            "offres",
+            "part_offres",
+            "programmes",
+            "part_programmes",
+            "poids_demande",
+            "poids_offre",
+            "chapitres",
+            "questions",
+            "indice_ecart",
+        ] {
             assert!(row.get(column).is_some(), "{column} manque pour {}", row["competence"]);
         }
     }
@@ -274,7 +282,7 @@ async fn supply_and_demand_lists_every_competence_with_both_sides_and_the_gap() 
     let page = client.get("/observatoire/competences").await;
     assert!(page.body.contains("Indice d") || page.body.contains("indice d"), "la colonne de l'indice");
     // The widest gaps drawn as paired bars, demand and supply side by side.
-    assert!(page.body.contains("graphique-paires") && page.body.contains("Offre : part des formations"));
+    assert!(page.body.contains("graphique-paires") && page.body.contains("Offre : part des enseignements"));
 }
 
 #[tokio::test]

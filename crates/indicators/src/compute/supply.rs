@@ -1,6 +1,13 @@
 //! Supply against demand per competence: the share of postings citing it (polars, over the
 //! records) against the share of registry programmes teaching it at level 2 or more, the
 //! chapters teaching it and the questions assessing it (plain Rust, the supply is small).
+//!
+//! The gap index compares *weights*, not those shares: a posting cites a few competences and a
+//! programme teaches many, so the share of programmes teaching a competence is nearly always
+//! higher than the share of postings citing it. A competence's weight in demand is its part of
+//! all the référentiel's competence citations in postings; its weight in supply its part of all
+//! teachings at level 2 or more in programmes. Both sides sum to 100 %, and the index says which
+//! competences count for more among employers than in training.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -35,7 +42,7 @@ pub(super) fn compute(engine: &Engine, id: &str, filters: &Filters, context: &Co
     if id == "offre-demande" {
         national(&demand, &programmes, &competences, context)
     } else {
-        regional(&demand, &programmes, &competences)
+        regional(&demand, &programmes, &competences, context)
     }
 }
 
@@ -76,7 +83,7 @@ fn share(part: i64, total: i64) -> f64 {
     if total > 0 { part as f64 / total as f64 * 100.0 } else { 0.0 }
 }
 
-/// (d − s) / max(d, s), 0 when both are 0.
+/// (wd − ws) / max(wd, ws), 0 when both are 0.
 fn gap(demand: f64, supply: f64) -> f64 {
     let largest = demand.max(supply);
     if largest > 0.0 { (demand - supply) / largest } else { 0.0 }
@@ -100,6 +107,47 @@ fn count_taught(items: &[super::Taught], competence: &str) -> i64 {
     count(items.iter().filter(|item| item.competences.iter().any(|id| id == competence)).count())
 }
 
+/// Each competence's weight on one side, in %: its count over the sum of the counts of all the
+/// référentiel's competences (`all`), so that a filter on competences changes no weight.
+struct Weights {
+    total: i64,
+}
+
+impl Weights {
+    fn over(all: &[(String, String)], count: impl Fn(&str) -> i64) -> Weights {
+        Weights { total: all.iter().map(|(competence, _)| count(competence)).sum() }
+    }
+
+    fn of(&self, count: i64) -> f64 {
+        share(count, self.total)
+    }
+}
+
+/// The columns and cells both tables share, for one competence: postings citing it and their
+/// share, programmes teaching it and their share, and the two weights.
+struct Sides {
+    offres: i64,
+    postings: i64,
+    taught: i64,
+    programmes: i64,
+}
+
+impl Sides {
+    /// The cells from `offres` to `poids_offre`, and the gap index of the weights.
+    fn cells(&self, demand: &Weights, supply: &Weights) -> (Vec<Cell>, f64) {
+        let (wd, ws) = (demand.of(self.offres), supply.of(self.taught));
+        let cells = vec![
+            Cell::Int(self.offres),
+            Cell::Float(share(self.offres, self.postings)),
+            Cell::Int(self.taught),
+            Cell::Float(share(self.taught, self.programmes)),
+            Cell::Float(wd),
+            Cell::Float(ws),
+        ];
+        (cells, gap(wd, ws))
+    }
+}
+
 fn common_columns() -> Vec<Column> {
     vec![
         Column::new("competence", "Compétence", None),
@@ -108,6 +156,8 @@ fn common_columns() -> Vec<Column> {
         Column::new("part_offres", "Part des offres", Some("%")),
         Column::new("programmes", "Formations l'enseignant (niveau 2 ou plus)", Some("formations")),
         Column::new("part_programmes", "Part des formations", Some("%")),
+        Column::new("poids_demande", "Poids dans la demande (part des citations)", Some("%")),
+        Column::new("poids_offre", "Poids dans l'offre (part des enseignements)", Some("%")),
     ]
 }
 
@@ -127,23 +177,25 @@ fn national(
         *citing.entry(competence.as_str()).or_default() += count;
     }
     let n_programmes = count(programmes.len());
+    let citations = |competence: &str| citing.get(competence).copied().unwrap_or(0);
+    let demand_weights = Weights::over(&context.competences, citations);
+    let supply_weights = Weights::over(&context.competences, |competence| programmes_teaching(programmes, competence));
     let rows = competences
         .iter()
         .map(|(competence, label)| {
-            let offres = citing.get(competence.as_str()).copied().unwrap_or(0);
-            let taught = programmes_teaching(programmes, competence);
-            let (d, s) = (share(offres, total), share(taught, n_programmes));
-            vec![
-                Cell::text(competence.as_str()),
-                Cell::text(label.as_str()),
-                Cell::Int(offres),
-                Cell::Float(d),
-                Cell::Int(taught),
-                Cell::Float(s),
-                Cell::Int(count_taught(&context.supply.chapters, competence)),
-                Cell::Int(count_taught(&context.supply.questions, competence)),
-                Cell::Float(gap(d, s)),
-            ]
+            let sides = Sides {
+                offres: citations(competence),
+                postings: total,
+                taught: programmes_teaching(programmes, competence),
+                programmes: n_programmes,
+            };
+            let (cells, gap) = sides.cells(&demand_weights, &supply_weights);
+            let mut row = vec![Cell::text(competence.as_str()), Cell::text(label.as_str())];
+            row.extend(cells);
+            row.push(Cell::Int(count_taught(&context.supply.chapters, competence)));
+            row.push(Cell::Int(count_taught(&context.supply.questions, competence)));
+            row.push(Cell::Float(gap));
+            row
         })
         .collect();
     let mut columns = common_columns();
@@ -157,30 +209,38 @@ fn regional(
     demand: &Demand,
     programmes: &[&ProgrammeSupply],
     competences: &[&(String, String)],
+    context: &Context,
 ) -> Result<Table, Error> {
     let mut regions: BTreeSet<&str> = demand.postings.keys().flatten().map(String::as_str).collect();
     regions.extend(programmes.iter().filter_map(|programme| programme.region_code.as_deref()));
     let mut rows = Vec::new();
     for region in regions {
-        let total = demand.postings.get(&Some(region.to_string())).copied().unwrap_or(0);
+        let key = Some(region.to_string());
+        let total = demand.postings.get(&key).copied().unwrap_or(0);
         let local: Vec<&ProgrammeSupply> =
             programmes.iter().copied().filter(|programme| programme.region_code.as_deref() == Some(region)).collect();
         let n_local = count(local.len());
+        let citations =
+            |competence: &str| demand.citing.get(&(key.clone(), competence.to_string())).copied().unwrap_or(0);
+        let demand_weights = Weights::over(&context.competences, citations);
+        let supply_weights = Weights::over(&context.competences, |competence| programmes_teaching(&local, competence));
         for (competence, label) in competences {
-            let offres = demand.citing.get(&(Some(region.to_string()), competence.clone())).copied().unwrap_or(0);
-            let taught = programmes_teaching(&local, competence);
-            let (d, s) = (share(offres, total), share(taught, n_local));
-            rows.push(vec![
+            let sides = Sides {
+                offres: citations(competence),
+                postings: total,
+                taught: programmes_teaching(&local, competence),
+                programmes: n_local,
+            };
+            let (cells, gap) = sides.cells(&demand_weights, &supply_weights);
+            let mut row = vec![
                 Cell::text(region),
                 Cell::text(region_name(region).unwrap_or(region)),
                 Cell::text(competence.as_str()),
                 Cell::text(label.as_str()),
-                Cell::Int(offres),
-                Cell::Float(d),
-                Cell::Int(taught),
-                Cell::Float(s),
-                Cell::Float(gap(d, s)),
-            ]);
+            ];
+            row.extend(cells);
+            row.push(Cell::Float(gap));
+            rows.push(row);
         }
     }
     let mut columns = vec![Column::new("region_code", "Code de région", None), Column::new("region", "Région", None)];

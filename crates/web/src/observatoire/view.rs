@@ -131,12 +131,12 @@ fn value_column(table: &Table) -> Option<usize> {
 }
 
 /// At most [`MAX_BARS`] competences of a supply-and-demand table with the widest gaps, ordered by
-/// the index from the most demanded-but-untaught down to the most taught-but-undemanded: share of
-/// postings and share of programmes. Competences with neither postings nor programmes and those
-/// with no gap are left out.
+/// the index from the most demanded-but-untaught down to the most taught-but-undemanded: weight in
+/// demand and weight in supply (the index compares those). Competences with neither postings nor
+/// programmes and those with no gap are left out.
 fn widest_gaps(table: &Table, labels: Option<usize>) -> Vec<PairedRow> {
     let (Some(labels), Some(gap), Some(demand), Some(supply)) =
-        (labels, table.column("indice_ecart"), table.column("part_offres"), table.column("part_programmes"))
+        (labels, table.column("indice_ecart"), table.column("poids_demande"), table.column("poids_offre"))
     else {
         return Vec::new();
     };
@@ -214,8 +214,13 @@ impl IndicatorView {
                 let rows = widest_gaps(table, labels);
                 let title =
                     format!("{}\u{A0}: les {} écarts les plus forts, dans les deux sens", definition.title, rows.len());
-                let spec = ChartSpec { title: &title, y_label: "Part", ..spec };
-                Some(chart::paired_bar_chart(&spec, "Demande : part des offres", "Offre : part des formations", &rows))
+                let spec = ChartSpec { title: &title, y_label: "Poids", ..spec };
+                Some(chart::paired_bar_chart(
+                    &spec,
+                    "Demande : part des citations",
+                    "Offre : part des enseignements",
+                    &rows,
+                ))
             }
             ChartKind::Table => None,
             ChartKind::Line => {
@@ -401,12 +406,7 @@ mod tests {
             .collect();
         rows.push(vec![Cell::Text("vide".into()), Cell::Float(0.0), Cell::Float(0.0), Cell::Float(0.0)]);
         let table = Table {
-            columns: vec![
-                column("competence"),
-                column("part_offres"),
-                column("part_programmes"),
-                column("indice_ecart"),
-            ],
+            columns: vec![column("competence"), column("poids_demande"), column("poids_offre"), column("indice_ecart")],
             rows,
             problems: Vec::new(),
         };
