@@ -454,7 +454,7 @@ impl Assignment {
 }
 
 /// Names bound by the top-level `let` statements of a Rust cell (none if it does not parse).
-fn let_bindings(code: &str) -> Vec<String> {
+pub(crate) fn let_bindings(code: &str) -> Vec<String> {
     let Ok(block) = syn::parse_str::<syn::Block>(&format!("{{\n{code}\n}}")) else {
         return Vec::new();
     };
@@ -477,7 +477,7 @@ fn pattern_names(pattern: &syn::Pat, names: &mut Vec<String>) {
 }
 
 /// Whether `name` occurs in `code` as a whole identifier.
-fn mentions(code: &str, name: &str) -> bool {
+pub(crate) fn mentions(code: &str, name: &str) -> bool {
     let is_ident = |c: char| c.is_alphanumeric() || c == '_';
     code.match_indices(name).any(|(at, _)| {
         let before = code[..at].chars().next_back();

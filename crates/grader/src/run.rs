@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use kernel::{ExecuteLimits, ExecuteOutcome, ExecuteStatus, Kernel, KernelError};
 
-use crate::assignment::{Assignment, CellKind, Language, Merged};
+use crate::assignment::{Assignment, CellKind, Language, Merged, let_bindings, mentions};
 use crate::canary::{Rng, canary, derived_canary};
 
 /// What a probe evaluation gave.
@@ -140,6 +140,14 @@ pub async fn execute(
                     (false, true) => Some(format!("{}\n{probe_tuple}", question.test_code.trim_end())),
                     (false, false) => Some(question.test_code.clone()),
                 };
+                let test_code = test_code.map(|code| {
+                    if !rust {
+                        return code;
+                    }
+                    // The probes, riding or not, may use the test's bindings: a probe returning a
+                    // reference to one could not be the value of a block.
+                    scoped_test(&code, &|name| needed_later(assignment, merged, position, &expressions, name))
+                });
                 let outcome = match test_code {
                     Some(code) => Some(run_question(kernel, merged, &items, &code, limits, &mut execution).await),
                     None => {
@@ -204,6 +212,48 @@ pub async fn execute(
         run_canary(kernel, &code, limits, &mut execution).await;
     }
     execution
+}
+
+/// Rust test code in a block of its own when it binds variables with top-level `let` that nothing
+/// run later needs (`needed`). evcxr infers the type of every top-level `let` binding with
+/// rust-analyzer, to keep its value for later cells, and the first inference loads every
+/// dependency of the kernel (polars, through labkit): 10 to 13 s per kernel measured outside the
+/// sandbox. In a block, the bindings end with the test, as they would at its first panic anyway
+/// (`Assignment::state_warnings`). The block keeps the test's last expression as the cell's value
+/// (the probes' tuple), and is closed by `;` when the test ends with a statement, so that the cell
+/// shows nothing more than before. Code that does not parse as Rust statements is left as it is.
+fn scoped_test(code: &str, needed: &dyn Fn(&str) -> bool) -> String {
+    let names = let_bindings(code);
+    if names.is_empty() || names.iter().any(|name| needed(name)) {
+        return code.to_owned();
+    }
+    let code = code.trim_end();
+    let Ok(block) = syn::parse_str::<syn::Block>(&format!("{{\n{code}\n}}")) else {
+        return code.to_owned();
+    };
+    let ends_with_value = matches!(block.stmts.last(), Some(syn::Stmt::Expr(_, None)));
+    // The opening brace shares the first line, so that line numbers in errors stay the test's.
+    format!("{{ {code}\n}}{}", if ends_with_value { "" } else { ";" })
+}
+
+/// Whether something run with or after the test of the question at `position` may use its
+/// binding `name`: the question's `probes`, or a later code cell or question that mentions the
+/// name without binding it itself.
+fn needed_later(assignment: &Assignment, merged: &Merged, position: usize, probes: &[&str], name: &str) -> bool {
+    let uses_unbound = |code: &str, more: &[&str]| {
+        (mentions(code, name) || more.iter().any(|text| mentions(text, name)))
+            && !let_bindings(code).iter().any(|bound| bound == name)
+    };
+    probes.iter().any(|probe| mentions(probe, name))
+        || merged.cells[position + 1..].iter().any(|cell| match cell.kind {
+            CellKind::Text => false,
+            CellKind::Code => uses_unbound(&cell.text, &[]),
+            CellKind::Question(idx) => {
+                let question = &assignment.questions[idx];
+                let probes: Vec<&str> = question.probes.iter().map(|probe| probe.expression.as_str()).collect();
+                uses_unbound(&question.test_code, &probes)
+            }
+        })
 }
 
 /// Whether a Rust cell holds only items (functions, types, `use`, constants…): compiling it runs
@@ -423,6 +473,23 @@ async fn run_canary(kernel: &mut Kernel, code: &str, limits: &ExecuteLimits, exe
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rust_tests_with_bindings_nothing_later_needs_run_in_a_block() {
+        let nothing = |_: &str| false;
+        // Bindings, then the probes' tuple: the block's value is the tuple.
+        let test = "let z = f(2);\nassert_eq!(z, 4);\n(f(3),)";
+        assert_eq!(scoped_test(test, &nothing), "{ let z = f(2);\nassert_eq!(z, 4);\n(f(3),)\n}");
+        // Ending with a statement: closed by `;`, the cell shows no `()`.
+        assert_eq!(scoped_test("let z = f(2);\nassert!(z > 0);\n", &nothing), "{ let z = f(2);\nassert!(z > 0);\n};");
+        // Without a binding, nothing changes.
+        assert_eq!(scoped_test("assert_eq!(f(2), 4);", &nothing), "assert_eq!(f(2), 4);");
+        // A binding needed later stays top-level.
+        assert_eq!(scoped_test("let z = f(2);\nz", &|name| name == "z"), "let z = f(2);\nz");
+        // Not Rust statements (an evcxr command): as it is.
+        let command = ":dep rand = \"0.9\"\nlet x = 1;";
+        assert_eq!(scoped_test(command, &nothing), command);
+    }
 
     #[test]
     fn guarded_probes_are_one_block_and_their_values_split_back() {
