@@ -107,45 +107,38 @@ fn count_taught(items: &[super::Taught], competence: &str) -> i64 {
     count(items.iter().filter(|item| item.competences.iter().any(|id| id == competence)).count())
 }
 
-/// Each competence's weight on one side, in %: its count over the sum of the counts of all the
-/// référentiel's competences (`all`), so that a filter on competences changes no weight.
-struct Weights {
-    total: i64,
-}
-
-impl Weights {
-    fn over(all: &[(String, String)], count: impl Fn(&str) -> i64) -> Weights {
-        Weights { total: all.iter().map(|(competence, _)| count(competence)).sum() }
-    }
-
-    fn of(&self, count: i64) -> f64 {
-        share(count, self.total)
-    }
-}
-
-/// The columns and cells both tables share, for one competence: postings citing it and their
-/// share, programmes teaching it and their share, and the two weights.
-struct Sides {
-    offres: i64,
-    postings: i64,
-    taught: i64,
-    programmes: i64,
-}
-
-impl Sides {
-    /// The cells from `offres` to `poids_offre`, and the gap index of the weights.
-    fn cells(&self, demand: &Weights, supply: &Weights) -> (Vec<Cell>, f64) {
-        let (wd, ws) = (demand.of(self.offres), supply.of(self.taught));
-        let cells = vec![
-            Cell::Int(self.offres),
-            Cell::Float(share(self.offres, self.postings)),
-            Cell::Int(self.taught),
-            Cell::Float(share(self.taught, self.programmes)),
-            Cell::Float(wd),
-            Cell::Float(ws),
-        ];
-        (cells, gap(wd, ws))
-    }
+/// For each of `competences`, the cells from `offres` to `poids_offre` and the gap index of the
+/// weights. `citations` and `taught` count the postings citing a competence and the programmes
+/// teaching it (out of `postings` and `programmes`); a weight is a competence's count over the
+/// sum for all the référentiel's competences (`all`), so that a filter on competences changes
+/// no weight. Each count is computed once per competence of the référentiel.
+fn sides(
+    all: &[(String, String)],
+    competences: &[&(String, String)],
+    citations: impl Fn(&str) -> i64,
+    taught: impl Fn(&str) -> i64,
+    (postings, programmes): (i64, i64),
+) -> Vec<(Vec<Cell>, f64)> {
+    let counts: BTreeMap<&str, (i64, i64)> =
+        all.iter().map(|(competence, _)| (competence.as_str(), (citations(competence), taught(competence)))).collect();
+    let (all_citations, all_taught) = counts.values().fold((0, 0), |(c, t), (dc, dt)| (c + dc, t + dt));
+    competences
+        .iter()
+        .map(|(competence, _)| {
+            let (offres, taught) =
+                counts.get(competence.as_str()).copied().unwrap_or_else(|| (citations(competence), taught(competence)));
+            let (wd, ws) = (share(offres, all_citations), share(taught, all_taught));
+            let cells = vec![
+                Cell::Int(offres),
+                Cell::Float(share(offres, postings)),
+                Cell::Int(taught),
+                Cell::Float(share(taught, programmes)),
+                Cell::Float(wd),
+                Cell::Float(ws),
+            ];
+            (cells, gap(wd, ws))
+        })
+        .collect()
 }
 
 fn common_columns() -> Vec<Column> {
@@ -176,20 +169,13 @@ fn national(
     for ((_, competence), count) in &demand.citing {
         *citing.entry(competence.as_str()).or_default() += count;
     }
-    let n_programmes = count(programmes.len());
     let citations = |competence: &str| citing.get(competence).copied().unwrap_or(0);
-    let demand_weights = Weights::over(&context.competences, citations);
-    let supply_weights = Weights::over(&context.competences, |competence| programmes_teaching(programmes, competence));
+    let taught = |competence: &str| programmes_teaching(programmes, competence);
+    let sides = sides(&context.competences, competences, citations, taught, (total, count(programmes.len())));
     let rows = competences
         .iter()
-        .map(|(competence, label)| {
-            let sides = Sides {
-                offres: citations(competence),
-                postings: total,
-                taught: programmes_teaching(programmes, competence),
-                programmes: n_programmes,
-            };
-            let (cells, gap) = sides.cells(&demand_weights, &supply_weights);
+        .zip(sides)
+        .map(|((competence, label), (cells, gap))| {
             let mut row = vec![Cell::text(competence.as_str()), Cell::text(label.as_str())];
             row.extend(cells);
             row.push(Cell::Int(count_taught(&context.supply.chapters, competence)));
@@ -219,19 +205,11 @@ fn regional(
         let total = demand.postings.get(&key).copied().unwrap_or(0);
         let local: Vec<&ProgrammeSupply> =
             programmes.iter().copied().filter(|programme| programme.region_code.as_deref() == Some(region)).collect();
-        let n_local = count(local.len());
         let citations =
             |competence: &str| demand.citing.get(&(key.clone(), competence.to_string())).copied().unwrap_or(0);
-        let demand_weights = Weights::over(&context.competences, citations);
-        let supply_weights = Weights::over(&context.competences, |competence| programmes_teaching(&local, competence));
-        for (competence, label) in competences {
-            let sides = Sides {
-                offres: citations(competence),
-                postings: total,
-                taught: programmes_teaching(&local, competence),
-                programmes: n_local,
-            };
-            let (cells, gap) = sides.cells(&demand_weights, &supply_weights);
+        let taught = |competence: &str| programmes_teaching(&local, competence);
+        let sides = sides(&context.competences, competences, citations, taught, (total, count(local.len())));
+        for ((competence, label), (cells, gap)) in competences.iter().zip(sides) {
             let mut row = vec![
                 Cell::text(region),
                 Cell::text(region_name(region).unwrap_or(region)),
